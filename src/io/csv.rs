@@ -1,0 +1,168 @@
+//! CSV tables and CSV points, as Swedish lists arrive: `;` or `,`
+//! separated, decimal commas, UTF-8 or Windows-1252. Parsing is polars'.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use geo_types::{Geometry, Point};
+use polars::prelude::*;
+
+use super::{display_name, ReadOptions, Raw, TableOptions};
+use crate::crs::Crs;
+use crate::error::{Error, Result};
+
+/// Decode the file's bytes to UTF-8 text.
+fn decode(path: &Path, bytes: &[u8], encoding: Option<&str>) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match encoding.map(|e| e.trim().to_ascii_lowercase()) {
+        None => Ok(match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        }),
+        Some(e) if e == "utf-8" || e == "utf8" => std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|err| Error::format(path, format!("not valid UTF-8 ({err}); try encoding=\"windows-1252\""))),
+        Some(e) => {
+            let label = match e.as_str() {
+                "cp1252" | "1252" | "latin-1" | "latin1" | "iso-8859-1" | "ansi" => "windows-1252",
+                other => other,
+            };
+            let enc = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                Error::InvalidArgument(format!("unknown encoding {e:?}; use \"utf-8\" or \"windows-1252\""))
+            })?;
+            Ok(enc.decode_without_bom_handling(bytes).0.into_owned())
+        }
+    }
+}
+
+fn detect_separator(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    [b';', b',', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|&s| first.bytes().filter(|&b| b == s).count())
+        .filter(|&s| first.as_bytes().contains(&s))
+        .unwrap_or(b',')
+}
+
+/// Read a CSV file as a table.
+pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(path, &bytes, opts.encoding.as_deref())?;
+    if text.trim().is_empty() {
+        return Err(Error::format(path, "file is empty: no header row"));
+    }
+    let sep = opts.sep.unwrap_or_else(|| detect_separator(&text));
+    let decimal = opts.decimal.unwrap_or(if sep == b';' { b',' } else { b'.' });
+    if decimal != b'.' && decimal != b',' {
+        return Err(Error::InvalidArgument(format!(
+            "decimal must be \".\" or \",\", not {:?}",
+            decimal as char
+        )));
+    }
+    if decimal == sep {
+        return Err(Error::InvalidArgument(format!(
+            "the decimal mark and the separator are both {:?}",
+            sep as char
+        )));
+    }
+    let parse = CsvParseOptions::default()
+        .with_separator(sep)
+        .with_decimal_comma(decimal == b',')
+        .with_try_parse_dates(true)
+        .with_truncate_ragged_lines(false);
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(10_000))
+        .with_parse_options(parse)
+        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
+        .finish()
+        .map_err(|e| Error::format(path, format!("cannot parse as CSV with separator {:?}: {e}", sep as char)))
+}
+
+const LON: &[&str] = &["lon", "lng", "long", "longitude", "lon_wgs84"];
+const LAT: &[&str] = &["lat", "latitude", "lat_wgs84"];
+const X: &[&str] = &["x", "easting", "e", "x_coord"];
+const Y: &[&str] = &["y", "northing", "n", "y_coord"];
+
+fn find(df: &DataFrame, names: &[&str]) -> Option<String> {
+    df.get_column_names()
+        .iter()
+        .find(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+        .map(|c| c.to_string())
+}
+
+/// Read points from CSV coordinate columns.
+pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
+    let df = read_table(path, &opts.table)?;
+    let name = display_name(path, None);
+    let columns = || df.get_column_names().iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let missing = |c: &str| Error::ColumnNotFound {
+        layer: name.clone(),
+        column: c.to_string(),
+        available: columns(),
+    };
+    let (xcol, ycol, geographic) = match (&opts.x, &opts.y, &opts.lon, &opts.lat) {
+        (Some(x), Some(y), None, None) => (x.clone(), y.clone(), false),
+        (None, None, Some(lo), Some(la)) => (lo.clone(), la.clone(), true),
+        (None, None, None, None) => match (find(&df, LON), find(&df, LAT), find(&df, X), find(&df, Y)) {
+            (Some(lo), Some(la), _, _) => (lo, la, true),
+            (_, _, Some(x), Some(y)) => (x, y, false),
+            _ => {
+                return Err(Error::format(
+                    path,
+                    format!(
+                        "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
+                        columns().join(", ")
+                    ),
+                ))
+            }
+        },
+        _ => {
+            return Err(Error::InvalidArgument(
+                "name the coordinate columns as a pair: x= and y=, or lon= and lat=".into(),
+            ))
+        }
+    };
+    let coords = |c: &str| -> Result<Vec<Option<f64>>> {
+        let col = df.column(c).map_err(|_| missing(c))?;
+        let cast = col.cast(&DataType::Float64).map_err(|_| {
+            Error::format(path, format!("column {c:?} does not hold numbers ({}); check sep= and decimal=", col.dtype()))
+        })?;
+        if cast.null_count() > col.null_count() {
+            return Err(Error::format(
+                path,
+                format!("column {c:?} holds values that are not numbers; check sep= and decimal="),
+            ));
+        }
+        Ok(cast.f64().expect("cast to f64").iter().collect())
+    };
+    let xs = coords(&xcol)?;
+    let ys = coords(&ycol)?;
+    let mut geometries = Vec::with_capacity(xs.len());
+    for (i, (x, y)) in xs.iter().zip(&ys).enumerate() {
+        match (x, y) {
+            (Some(x), Some(y)) => {
+                if geographic && opts.crs.is_none() && (x.abs() > 180.0 || y.abs() > 90.0) {
+                    return Err(Error::feature(
+                        path,
+                        i,
+                        format!("({x}, {y}) is not a longitude/latitude; are {xcol:?}/{ycol:?} projected coordinates (pass x=, y= and crs=)?"),
+                    ));
+                }
+                geometries.push(Some(Geometry::Point(Point::new(*x, *y))));
+            }
+            _ => geometries.push(None),
+        }
+    }
+    let attributes = df
+        .drop_many([xcol.as_str(), ycol.as_str()])
+        ;
+    let crs = if geographic { Some(Crs::wgs84()) } else { None };
+    Ok(Raw {
+        geometries,
+        attributes,
+        crs,
+        crs_found: (!geographic).then(|| format!("projected columns {xcol:?}/{ycol:?} with no CRS given")),
+        name,
+    })
+}
