@@ -224,9 +224,30 @@ impl Crs {
     pub fn to_wkt(&self) -> String {
         let known = KNOWN.iter().find(|k| k.epsg == self.epsg);
         let (geog, datum, sph, a, rf, auth) = match known {
-            Some(k) if k.bessel => ("RT90", "Rikets_koordinatsystem_1990", "Bessel 1841", 6377397.155, 299.1528128, 4124),
-            Some(k) if k.epsg == 4326 => ("WGS 84", "WGS_1984", "WGS 84", 6378137.0, 298.257223563, 4326),
-            _ => ("SWEREF99", "SWEREF99", "GRS 1980", 6378137.0, 298.257222101, 4619),
+            Some(k) if k.bessel => (
+                "RT90",
+                "Rikets_koordinatsystem_1990",
+                "Bessel 1841",
+                6377397.155,
+                299.1528128,
+                4124,
+            ),
+            Some(k) if k.epsg == 4326 => (
+                "WGS 84",
+                "WGS_1984",
+                "WGS 84",
+                6378137.0,
+                298.257223563,
+                4326,
+            ),
+            _ => (
+                "SWEREF99",
+                "SWEREF99",
+                "GRS 1980",
+                6378137.0,
+                298.257222101,
+                4619,
+            ),
         };
         let geogcs = format!(
             "GEOGCS[\"{geog}\",DATUM[\"{datum}\",SPHEROID[\"{sph}\",{a},{rf}]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"{auth}\"]]"
@@ -313,8 +334,16 @@ pub fn identify_wkt(wkt: &str) -> Option<Crs> {
     let projected = matches!(head, "PROJCS" | "PROJCRS" | "PROJECTEDCRS");
     let bessel = upper.contains("BESSEL") || upper.contains("RT90") || upper.contains("RT 90");
     if projected {
-        let lon0 = wkt_param(&upper, &["CENTRAL_MERIDIAN", "LONGITUDE OF NATURAL ORIGIN", "LONGITUDE_OF_CENTER"])?;
-        let k0 = wkt_param(&upper, &["SCALE_FACTOR", "SCALE FACTOR AT NATURAL ORIGIN"]).unwrap_or(1.0);
+        let lon0 = wkt_param(
+            &upper,
+            &[
+                "CENTRAL_MERIDIAN",
+                "LONGITUDE OF NATURAL ORIGIN",
+                "LONGITUDE_OF_CENTER",
+            ],
+        )?;
+        let k0 =
+            wkt_param(&upper, &["SCALE_FACTOR", "SCALE FACTOR AT NATURAL ORIGIN"]).unwrap_or(1.0);
         let x0 = wkt_param(&upper, &["FALSE_EASTING", "FALSE EASTING"]).unwrap_or(0.0);
         if !(upper.contains("TRANSVERSE_MERCATOR") || upper.contains("TRANSVERSE MERCATOR")) {
             return None;
@@ -396,7 +425,10 @@ fn top_level_epsg(wkt: &str) -> Option<u32> {
 
 fn wkt_param(upper: &str, names: &[&str]) -> Option<f64> {
     for name in names {
-        for key in [format!("PARAMETER[\"{name}\","), format!("PARAMETER[\"{name}\" ,")] {
+        for key in [
+            format!("PARAMETER[\"{name}\","),
+            format!("PARAMETER[\"{name}\" ,"),
+        ] {
             if let Some(pos) = upper.find(&key) {
                 let rest = &upper[pos + key.len()..];
                 let end = rest.find([',', ']'])?;
@@ -551,10 +583,16 @@ mod tests {
             let crs = Crs::from_epsg(k.epsg).unwrap();
             assert_eq!(Crs::parse(&crs.to_wkt()).unwrap(), crs, "{}", k.name);
             // Without the authority code, the parameters decide.
-            let bare = crs.to_wkt().replace(&format!(",AUTHORITY[\"EPSG\",\"{}\"]]", k.epsg), "]");
+            let bare = crs
+                .to_wkt()
+                .replace(&format!(",AUTHORITY[\"EPSG\",\"{}\"]]", k.epsg), "]");
             if k.epsg != 4619 {
                 let got = Crs::parse(&bare).unwrap();
-                assert!(got == crs || (k.tm.is_none() && got.epsg() == 4326), "{}", k.name);
+                assert!(
+                    got == crs || (k.tm.is_none() && got.epsg() == 4326),
+                    "{}",
+                    k.name
+                );
             }
             assert_eq!(identify_projjson(&crs.to_projjson()).unwrap(), crs);
         }
@@ -568,7 +606,13 @@ mod tests {
 
     #[test]
     fn parses_user_spellings() {
-        for s in ["3011", "EPSG:3011", "epsg:3011", "urn:ogc:def:crs:EPSG::3011", "http://www.opengis.net/def/crs/EPSG/0/3011"] {
+        for s in [
+            "3011",
+            "EPSG:3011",
+            "epsg:3011",
+            "urn:ogc:def:crs:EPSG::3011",
+            "http://www.opengis.net/def/crs/EPSG/0/3011",
+        ] {
             assert_eq!(Crs::parse(s).unwrap().epsg(), 3011, "{s}");
         }
         assert_eq!(Crs::parse("OGC:CRS84").unwrap().epsg(), 4326);
@@ -578,7 +622,10 @@ mod tests {
 
     #[test]
     fn round_trip_3011_4326_3011_within_a_millimetre() {
-        let orig = vec![Some(Geometry::Point(geo_types::Point::new(153_456.789, 6_580_123.456)))];
+        let orig = vec![Some(Geometry::Point(geo_types::Point::new(
+            153_456.789,
+            6_580_123.456,
+        )))];
         let mut g = orig.clone();
         let a = Crs::from_epsg(3011).unwrap();
         let b = Crs::from_epsg(4326).unwrap();
@@ -595,7 +642,9 @@ mod tests {
         // Central meridian of SWEREF 99 TM at the equator: x = false easting.
         let mut g = vec![Some(Geometry::Point(geo_types::Point::new(15.0, 0.0)))];
         transform(&mut g, &Crs::wgs84(), &Crs::from_epsg(3006).unwrap()).unwrap();
-        let Some(Geometry::Point(p)) = &g[0] else { panic!() };
+        let Some(Geometry::Point(p)) = &g[0] else {
+            panic!()
+        };
         assert!((p.x() - 500_000.0).abs() < 1e-6 && p.y().abs() < 1e-6);
     }
 }

@@ -46,10 +46,16 @@ pub fn try_for_each_coord_mut<E>(
     g: &mut Geometry<f64>,
     f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>,
 ) -> Result<(), E> {
-    fn ls<E>(l: &mut LineString<f64>, f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>) -> Result<(), E> {
+    fn ls<E>(
+        l: &mut LineString<f64>,
+        f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>,
+    ) -> Result<(), E> {
         l.0.iter_mut().try_for_each(|c| f(c))
     }
-    fn poly<E>(p: &mut Polygon<f64>, f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>) -> Result<(), E> {
+    fn poly<E>(
+        p: &mut Polygon<f64>,
+        f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut result = Ok(());
         p.exterior_mut(|r| result = ls(r, f));
         result?;
@@ -68,7 +74,10 @@ pub fn try_for_each_coord_mut<E>(
         Geometry::MultiPoint(m) => m.0.iter_mut().try_for_each(|p| f(&mut p.0)),
         Geometry::MultiLineString(m) => m.0.iter_mut().try_for_each(|l| ls(l, f)),
         Geometry::MultiPolygon(m) => m.0.iter_mut().try_for_each(|p| poly(p, f)),
-        Geometry::GeometryCollection(gc) => gc.0.iter_mut().try_for_each(|g| try_for_each_coord_mut(g, f)),
+        Geometry::GeometryCollection(gc) => {
+            gc.0.iter_mut()
+                .try_for_each(|g| try_for_each_coord_mut(g, f))
+        }
         Geometry::Rect(r) => {
             let mut p = r.to_polygon();
             poly(&mut p, f)?;
@@ -111,7 +120,8 @@ fn locate(g: &Geometry<f64>, e: &InvalidGeometry) -> Option<Coord<f64>> {
             InvalidMultiPolygon::ElementsOverlaps(i, j)
             | InvalidMultiPolygon::ElementsTouchOnALine(i, j) => {
                 let (a, b) = (mp.0.get(i.0)?, mp.0.get(j.0)?);
-                crossing(a.exterior(), b.exterior(), false).or_else(|| b.exterior().0.first().copied())
+                crossing(a.exterior(), b.exterior(), false)
+                    .or_else(|| b.exterior().0.first().copied())
             }
         },
         (Geometry::GeometryCollection(gc), InvalidGeometry::InvalidGeometryCollection(ge)) => {
@@ -141,7 +151,8 @@ fn locate_in_polygon(p: &Polygon<f64>, e: &InvalidPolygon) -> Option<Coord<f64>>
             let (a, b) = (ring(p, a)?, ring(p, b)?);
             crossing(a, b, false).or_else(|| b.0.first().copied())
         }
-        InvalidPolygon::TooFewPointsInRing(r) | InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => {
+        InvalidPolygon::TooFewPointsInRing(r)
+        | InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => {
             ring(p, r)?.0.first().copied()
         }
     }
@@ -152,7 +163,10 @@ struct Seg(usize, Line<f64>);
 impl RTreeObject for Seg {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.1.start.x, self.1.start.y], [self.1.end.x, self.1.end.y])
+        AABB::from_corners(
+            [self.1.start.x, self.1.start.y],
+            [self.1.end.x, self.1.end.y],
+        )
     }
 }
 

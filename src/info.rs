@@ -60,7 +60,10 @@ impl Summary {
 /// a table for CSV without coordinates and Excel).
 pub fn summarise(path: &Path, opts: &ReadOptions) -> Result<Vec<Summary>> {
     let format = Format::of(path)?;
-    let allow = ReadOptions { allow_empty: true, ..opts.clone() };
+    let allow = ReadOptions {
+        allow_empty: true,
+        ..opts.clone()
+    };
     match format {
         Format::GeoPackage if opts.layer.is_none() => {
             if !path.exists() {
@@ -69,20 +72,35 @@ pub fn summarise(path: &Path, opts: &ReadOptions) -> Result<Vec<Summary>> {
             io::gpkg::list_layers(path)?
                 .into_iter()
                 .map(|l| {
-                    let o = ReadOptions { layer: Some(l.clone()), ..allow.clone() };
-                    Ok(Summary::of_layer(path, format, Some(l), &io::read(path, &o)?))
+                    let o = ReadOptions {
+                        layer: Some(l.clone()),
+                        ..allow.clone()
+                    };
+                    Ok(Summary::of_layer(
+                        path,
+                        format,
+                        Some(l),
+                        &io::read(path, &o)?,
+                    ))
                 })
                 .collect()
         }
         Format::Xlsx => table_summary(path, format, &opts.table),
         Format::Csv => match io::read(path, &allow) {
             Ok(layer) => Ok(vec![Summary::of_layer(path, format, None, &layer)]),
-            Err(crate::Error::Format { detail, .. }) if detail.starts_with("no coordinate columns") => {
+            Err(crate::Error::Format { detail, .. })
+                if detail.starts_with("no coordinate columns") =>
+            {
                 table_summary(path, format, &opts.table)
             }
             Err(e) => Err(e),
         },
-        _ => Ok(vec![Summary::of_layer(path, format, opts.layer.clone(), &io::read(path, &allow)?)]),
+        _ => Ok(vec![Summary::of_layer(
+            path,
+            format,
+            opts.layer.clone(),
+            &io::read(path, &allow)?,
+        )]),
     }
 }
 
@@ -133,7 +151,12 @@ impl fmt::Display for Summary {
             writeln!(f, "  rows:        {}", self.count)?;
         }
         writeln!(f, "  columns:     {}", self.columns.len())?;
-        let width = self.columns.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+        let width = self
+            .columns
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
         for (n, t) in &self.columns {
             writeln!(f, "    {n:<width$}  {t}")?;
         }
@@ -141,7 +164,11 @@ impl fmt::Display for Summary {
             writeln!(f, "  invalid:     {}", self.invalid)?;
             for p in &self.problems {
                 match (p.x, p.y) {
-                    (Some(x), Some(y)) => writeln!(f, "    feature {}: {} at ({x:.3}, {y:.3})", p.feature, p.reason)?,
+                    (Some(x), Some(y)) => writeln!(
+                        f,
+                        "    feature {}: {} at ({x:.3}, {y:.3})",
+                        p.feature, p.reason
+                    )?,
                     _ => writeln!(f, "    feature {}: {}", p.feature, p.reason)?,
                 }
             }

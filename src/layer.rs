@@ -200,7 +200,10 @@ impl Layer {
     pub fn is_valid(&self) -> Vec<bool> {
         self.geometries
             .par_iter()
-            .map(|g| g.as_ref().is_none_or(|g| g.is_valid() && geom::all_finite(g)))
+            .map(|g| {
+                g.as_ref()
+                    .is_none_or(|g| g.is_valid() && geom::all_finite(g))
+            })
             .collect()
     }
 
@@ -231,6 +234,39 @@ impl Layer {
             })
     }
 
+    /// The features at `indices`, in that order.
+    pub fn take(&self, indices: &[usize]) -> Result<Layer> {
+        if let Some(&bad) = indices.iter().find(|&&i| i >= self.len()) {
+            return Err(Error::InvalidArgument(format!(
+                "{}: feature index {bad} is out of range for {} features",
+                self.name,
+                self.len()
+            )));
+        }
+        let idx = IdxCa::from_vec(
+            "idx".into(),
+            indices.iter().map(|&i| i as IdxSize).collect(),
+        );
+        let attributes = self
+            .attributes
+            .take(&idx)
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let attributes = if attributes.width() == 0 {
+            DataFrame::empty_with_height(indices.len())
+        } else {
+            attributes
+        };
+        Ok(Layer {
+            name: self.name.clone(),
+            geometries: indices
+                .iter()
+                .map(|&i| self.geometries[i].clone())
+                .collect(),
+            attributes,
+            crs: self.crs.clone(),
+        })
+    }
+
     /// The attributes plus a geometry column of WKB (`Binary`, null for null geometries).
     pub fn to_wkb_frame(&self, geometry: &str) -> Result<DataFrame> {
         let wkb = crate::io::wkb::to_wkb_series(geometry, &self.geometries)?;
@@ -251,10 +287,16 @@ impl Layer {
         let col = df.column(geometry).map_err(|_| Error::ColumnNotFound {
             layer: name.into(),
             column: geometry.into(),
-            available: df.get_column_names().iter().map(|s| s.to_string()).collect(),
+            available: df
+                .get_column_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         })?;
         let geoms = crate::io::wkb::from_wkb_column(name, col)?;
-        let attrs = df.drop(geometry).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let attrs = df
+            .drop(geometry)
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
         Layer::new(name, geoms, attrs, crs)
     }
 }
@@ -274,5 +316,9 @@ fn geom_length(g: &Geometry<f64>) -> f64 {
 }
 
 fn ring_lengths(p: &geo_types::Polygon<f64>) -> f64 {
-    Euclidean.length(p.exterior()) + p.interiors().iter().map(|r| Euclidean.length(r)).sum::<f64>()
+    Euclidean.length(p.exterior())
+        + p.interiors()
+            .iter()
+            .map(|r| Euclidean.length(r))
+            .sum::<f64>()
 }

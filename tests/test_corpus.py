@@ -81,10 +81,16 @@ def good(request: pytest.FixtureRequest, manifest: dict) -> dict:
     return e
 
 
+# The CRS given for files that declare none (shapefiles without .prj).
+FALLBACK_EPSG = 3011
+
+
 def read_entry(corpus: Path, e: dict) -> lb.Layer:
     kwargs = dict(e["read_kwargs"])
     if e.get("layer"):
         kwargs["layer"] = e["layer"]
+    if e["epsg"] is None:
+        kwargs["crs"] = FALLBACK_EPSG
     return lb.read(corpus / e["file"], **kwargs)
 
 
@@ -196,14 +202,26 @@ def test_count_and_crs(corpus: Path, good: dict) -> None:
     layer = read_entry(corpus, e)
     attrs, _, oracle_epsg = mc.read_oracle(e, corpus)
     assert len(layer) == e["count"] == len(attrs)
-    if e["epsg"] is None:
-        assert layer.crs is None, f"{e['file']} has no .prj, yet lagesbild says {layer.crs!r}"
+    assert oracle_epsg == e["epsg"]
+    epsg = FALLBACK_EPSG if e["epsg"] is None else e["epsg"]  # crs= given when the file has none
+    assert layer.crs is not None, f"{e['file']}: no CRS read, expected EPSG:{epsg}"
+    assert layer.crs.epsg == epsg
+    assert layer.crs == epsg
+    assert layer.crs == f"EPSG:{epsg}"
+    assert layer.crs.is_geographic == (epsg == 4326)
+
+
+@pytest.mark.parametrize("name", ["shp_cpg1252_no_prj", "shp_bare"])
+def test_shapefile_without_prj_needs_crs(corpus: Path, manifest: dict, name: str) -> None:
+    """No .prj: no CRS may be guessed. Either the layer has none, or a CrsError says to pass crs=."""
+    path = corpus / manifest["good"][name]["file"]
+    try:
+        layer = lb.read(path)
+    except lb.CrsError as err:
+        msg = str(err)
+        assert path.name in msg and "crs" in msg.lower(), msg
     else:
-        assert layer.crs is not None, f"{e['file']}: no CRS read, expected EPSG:{e['epsg']}"
-        assert layer.crs.epsg == e["epsg"] == oracle_epsg
-        assert layer.crs == e["epsg"]
-        assert layer.crs == f"EPSG:{e['epsg']}"
-        assert layer.crs.is_geographic == (e["epsg"] == 4326)
+        assert layer.crs is None, f"{path.name} has no .prj, yet lagesbild says {layer.crs!r}"
 
 
 def test_columns_and_types(corpus: Path, good: dict) -> None:

@@ -220,7 +220,7 @@ def run_jobs(jobs: list[dict[str, Any]], workdir: Path, budget: float) -> dict[i
     child_no = 0
     while True:
         nxt = max(outcomes) + 1 if outcomes else 0
-        if nxt >= len(jobs):
+        if nxt >= len(jobs) or (outcomes and time.monotonic() - started > budget):
             return outcomes
         child_no += 1
         errfile = workdir / f"child{child_no}.stderr"

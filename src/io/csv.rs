@@ -7,7 +7,7 @@ use std::path::Path;
 use geo_types::{Geometry, Point};
 use polars::prelude::*;
 
-use super::{display_name, ReadOptions, Raw, TableOptions};
+use super::{display_name, Raw, ReadOptions, TableOptions};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
 
@@ -17,18 +17,28 @@ fn decode(path: &Path, bytes: &[u8], encoding: Option<&str>) -> Result<String> {
     match encoding.map(|e| e.trim().to_ascii_lowercase()) {
         None => Ok(match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
         }),
         Some(e) if e == "utf-8" || e == "utf8" => std::str::from_utf8(bytes)
             .map(str::to_string)
-            .map_err(|err| Error::format(path, format!("not valid UTF-8 ({err}); try encoding=\"windows-1252\""))),
+            .map_err(|err| {
+                Error::format(
+                    path,
+                    format!("not valid UTF-8 ({err}); try encoding=\"windows-1252\""),
+                )
+            }),
         Some(e) => {
             let label = match e.as_str() {
                 "cp1252" | "1252" | "latin-1" | "latin1" | "iso-8859-1" | "ansi" => "windows-1252",
                 other => other,
             };
             let enc = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                Error::InvalidArgument(format!("unknown encoding {e:?}; use \"utf-8\" or \"windows-1252\""))
+                Error::InvalidArgument(format!(
+                    "unknown encoding {e:?}; use \"utf-8\" or \"windows-1252\""
+                ))
             })?;
             Ok(enc.decode_without_bom_handling(bytes).0.into_owned())
         }
@@ -52,7 +62,9 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
         return Err(Error::format(path, "file is empty: no header row"));
     }
     let sep = opts.sep.unwrap_or_else(|| detect_separator(&text));
-    let decimal = opts.decimal.unwrap_or(if sep == b';' { b',' } else { b'.' });
+    let decimal = opts
+        .decimal
+        .unwrap_or(if sep == b';' { b',' } else { b'.' });
     if decimal != b'.' && decimal != b',' {
         return Err(Error::InvalidArgument(format!(
             "decimal must be \".\" or \",\", not {:?}",
@@ -76,7 +88,12 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
         .with_parse_options(parse)
         .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
         .finish()
-        .map_err(|e| Error::format(path, format!("cannot parse as CSV with separator {:?}: {e}", sep as char)))
+        .map_err(|e| {
+            Error::format(
+                path,
+                format!("cannot parse as CSV with separator {:?}: {e}", sep as char),
+            )
+        })
 }
 
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "lon_wgs84"];
@@ -95,7 +112,12 @@ fn find(df: &DataFrame, names: &[&str]) -> Option<String> {
 pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
     let df = read_table(path, &opts.table)?;
     let name = display_name(path, None);
-    let columns = || df.get_column_names().iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let columns = || {
+        df.get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
     let missing = |c: &str| Error::ColumnNotFound {
         layer: name.clone(),
         column: c.to_string(),
@@ -104,18 +126,21 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
     let (xcol, ycol, geographic) = match (&opts.x, &opts.y, &opts.lon, &opts.lat) {
         (Some(x), Some(y), None, None) => (x.clone(), y.clone(), false),
         (None, None, Some(lo), Some(la)) => (lo.clone(), la.clone(), true),
-        (None, None, None, None) => match (find(&df, LON), find(&df, LAT), find(&df, X), find(&df, Y)) {
+        (None, None, None, None) => match (
+            find(&df, LON),
+            find(&df, LAT),
+            find(&df, X),
+            find(&df, Y),
+        ) {
             (Some(lo), Some(la), _, _) => (lo, la, true),
             (_, _, Some(x), Some(y)) => (x, y, false),
-            _ => {
-                return Err(Error::format(
-                    path,
-                    format!(
-                        "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
-                        columns().join(", ")
-                    ),
-                ))
-            }
+            _ => return Err(Error::format(
+                path,
+                format!(
+                    "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
+                    columns().join(", ")
+                ),
+            )),
         },
         _ => {
             return Err(Error::InvalidArgument(
@@ -126,7 +151,13 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
     let coords = |c: &str| -> Result<Vec<Option<f64>>> {
         let col = df.column(c).map_err(|_| missing(c))?;
         let cast = col.cast(&DataType::Float64).map_err(|_| {
-            Error::format(path, format!("column {c:?} does not hold numbers ({}); check sep= and decimal=", col.dtype()))
+            Error::format(
+                path,
+                format!(
+                    "column {c:?} does not hold numbers ({}); check sep= and decimal=",
+                    col.dtype()
+                ),
+            )
         })?;
         if cast.null_count() > col.null_count() {
             return Err(Error::format(
@@ -154,15 +185,14 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
             _ => geometries.push(None),
         }
     }
-    let attributes = df
-        .drop_many([xcol.as_str(), ycol.as_str()])
-        ;
+    let attributes = df.drop_many([xcol.as_str(), ycol.as_str()]);
     let crs = if geographic { Some(Crs::wgs84()) } else { None };
     Ok(Raw {
         geometries,
         attributes,
         crs,
-        crs_found: (!geographic).then(|| format!("projected columns {xcol:?}/{ycol:?} with no CRS given")),
+        crs_found: (!geographic)
+            .then(|| format!("projected columns {xcol:?}/{ycol:?} with no CRS given")),
         name,
     })
 }

@@ -28,7 +28,11 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
     let root: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
         Error::format(
             path,
-            format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column()),
+            format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     let obj = root
@@ -69,7 +73,11 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
             .as_object()
             .ok_or_else(|| Error::feature(path, i, "a feature must be a JSON object"))?;
         let is_feature = fobj.get("type").and_then(Value::as_str) == Some("Feature");
-        let geom_value = if is_feature { fobj.get("geometry") } else { Some(*f) };
+        let geom_value = if is_feature {
+            fobj.get("geometry")
+        } else {
+            Some(*f)
+        };
         let geometry = match geom_value {
             None | Some(Value::Null) => None,
             Some(g) => parse_geometry(g).map_err(|d| Error::feature(path, i, d))?,
@@ -79,7 +87,13 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
             match fobj.get("properties") {
                 Some(Value::Object(m)) => Some(m),
                 None | Some(Value::Null) => None,
-                Some(_) => return Err(Error::feature(path, i, "\"properties\" must be an object or null")),
+                Some(_) => {
+                    return Err(Error::feature(
+                        path,
+                        i,
+                        "\"properties\" must be an object or null",
+                    ))
+                }
             }
         } else {
             None
@@ -114,13 +128,16 @@ pub(crate) fn parse_geometry(v: &Value) -> std::result::Result<Option<Geometry<f
         .and_then(Value::as_str)
         .ok_or("geometry has no \"type\"")?;
     if t != "GeometryCollection" {
-        let coords = v.get("coordinates").ok_or_else(|| format!("{t} has no \"coordinates\""))?;
+        let coords = v
+            .get("coordinates")
+            .ok_or_else(|| format!("{t} has no \"coordinates\""))?;
         if coords.as_array().is_some_and(|a| a.is_empty()) {
             return Ok(None);
         }
         check_positions(t, coords)?;
     }
-    let g: geojson::Geometry = serde_json::from_value(v.clone()).map_err(|e| format!("invalid {t}: {e}"))?;
+    let g: geojson::Geometry =
+        serde_json::from_value(v.clone()).map_err(|e| format!("invalid {t}: {e}"))?;
     let g: Geometry<f64> = g.try_into().map_err(|e| format!("invalid {t}: {e}"))?;
     Ok(Some(g))
 }
@@ -134,18 +151,31 @@ fn check_positions(t: &str, coords: &Value) -> std::result::Result<(), String> {
         other => return Err(format!("unknown geometry type {other:?}")),
     };
     fn position(v: &Value) -> std::result::Result<(f64, f64), String> {
-        let a = v.as_array().ok_or("a position must be an array of numbers")?;
+        let a = v
+            .as_array()
+            .ok_or("a position must be an array of numbers")?;
         if a.len() < 2 {
             return Err(format!("position {v} has fewer than two numbers"));
         }
-        let num = |x: &Value| x.as_f64().ok_or(format!("position {v} holds a value that is not a number"));
+        let num = |x: &Value| {
+            x.as_f64()
+                .ok_or(format!("position {v} holds a value that is not a number"))
+        };
         Ok((num(&a[0])?, num(&a[1])?))
     }
     fn ring(r: &Value, which: String) -> std::result::Result<(), String> {
-        let pts = r.as_array().ok_or(format!("{which} is not an array of positions"))?;
-        let pos: Vec<(f64, f64)> = pts.iter().map(position).collect::<std::result::Result<_, _>>()?;
+        let pts = r
+            .as_array()
+            .ok_or(format!("{which} is not an array of positions"))?;
+        let pos: Vec<(f64, f64)> = pts
+            .iter()
+            .map(position)
+            .collect::<std::result::Result<_, _>>()?;
         if pos.len() < 4 {
-            return Err(format!("{which} has {} positions; a closed ring needs at least 4", pos.len()));
+            return Err(format!(
+                "{which} has {} positions; a closed ring needs at least 4",
+                pos.len()
+            ));
         }
         if pos.first() != pos.last() {
             return Err(format!(
@@ -168,14 +198,29 @@ fn check_positions(t: &str, coords: &Value) -> std::result::Result<(), String> {
     }
     match t {
         "Polygon" => {
-            for (k, r) in coords.as_array().ok_or("Polygon coordinates must be an array of rings")?.iter().enumerate() {
+            for (k, r) in coords
+                .as_array()
+                .ok_or("Polygon coordinates must be an array of rings")?
+                .iter()
+                .enumerate()
+            {
                 ring(r, format!("polygon ring {k}"))?;
             }
             Ok(())
         }
         "MultiPolygon" => {
-            for (j, p) in coords.as_array().ok_or("MultiPolygon coordinates must be an array of polygons")?.iter().enumerate() {
-                for (k, r) in p.as_array().ok_or("a polygon must be an array of rings")?.iter().enumerate() {
+            for (j, p) in coords
+                .as_array()
+                .ok_or("MultiPolygon coordinates must be an array of polygons")?
+                .iter()
+                .enumerate()
+            {
+                for (k, r) in p
+                    .as_array()
+                    .ok_or("a polygon must be an array of rings")?
+                    .iter()
+                    .enumerate()
+                {
                     ring(r, format!("polygon {j} ring {k}"))?;
                 }
             }
@@ -224,14 +269,22 @@ fn unify(a: Kind, b: Kind) -> Kind {
 
 pub(crate) fn parse_date(s: &str) -> Option<i32> {
     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    (s.len() == 10).then(|| (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32)
+    (s.len() == 10).then(|| {
+        (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+    })
 }
 
 pub(crate) fn parse_datetime(s: &str) -> Option<i64> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(dt.naive_utc().and_utc().timestamp_millis());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y/%m/%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y/%m/%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
             return Some(dt.and_utc().timestamp_millis());
         }
@@ -239,7 +292,9 @@ pub(crate) fn parse_datetime(s: &str) -> Option<i64> {
     None
 }
 
-fn properties_frame(props: &[Option<&Map<String, Value>>]) -> std::result::Result<DataFrame, String> {
+fn properties_frame(
+    props: &[Option<&Map<String, Value>>],
+) -> std::result::Result<DataFrame, String> {
     let mut order: Vec<String> = Vec::new();
     let mut kinds: HashMap<String, Kind> = HashMap::new();
     for p in props.iter().flatten() {
@@ -254,23 +309,46 @@ fn properties_frame(props: &[Option<&Map<String, Value>>]) -> std::result::Resul
             }
         }
     }
-    let get = |p: &Option<&Map<String, Value>>, k: &str| p.and_then(|m| m.get(k)).filter(|v| !v.is_null()).cloned();
+    let get = |p: &Option<&Map<String, Value>>, k: &str| {
+        p.and_then(|m| m.get(k)).filter(|v| !v.is_null()).cloned()
+    };
     let mut columns = Vec::with_capacity(order.len());
     for k in &order {
         let name = PlSmallStr::from(k.as_str());
         let vals = props.iter().map(|p| get(p, k));
         let s = match kinds[k] {
             Kind::Null => Series::full_null(name, props.len(), &DataType::String),
-            Kind::Bool => Series::new(name, vals.map(|v| v.and_then(|v| v.as_bool())).collect::<Vec<_>>()),
-            Kind::Int => Series::new(name, vals.map(|v| v.and_then(|v| v.as_i64())).collect::<Vec<_>>()),
-            Kind::Float => Series::new(name, vals.map(|v| v.and_then(|v| v.as_f64())).collect::<Vec<_>>()),
-            Kind::Date => Series::new(name, vals.map(|v| v.and_then(|v| v.as_str().and_then(parse_date))).collect::<Vec<_>>())
-                .cast(&DataType::Date)
-                .map_err(|e| e.to_string())?,
+            Kind::Bool => Series::new(
+                name,
+                vals.map(|v| v.and_then(|v| v.as_bool()))
+                    .collect::<Vec<_>>(),
+            ),
+            Kind::Int => Series::new(
+                name,
+                vals.map(|v| v.and_then(|v| v.as_i64())).collect::<Vec<_>>(),
+            ),
+            Kind::Float => Series::new(
+                name,
+                vals.map(|v| v.and_then(|v| v.as_f64())).collect::<Vec<_>>(),
+            ),
+            Kind::Date => Series::new(
+                name,
+                vals.map(|v| v.and_then(|v| v.as_str().and_then(parse_date)))
+                    .collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Date)
+            .map_err(|e| e.to_string())?,
             Kind::Datetime => Series::new(
                 name,
-                vals.map(|v| v.and_then(|v| v.as_str().and_then(|s| parse_datetime(s).or_else(|| parse_date(s).map(|d| d as i64 * 86_400_000)))))
-                    .collect::<Vec<_>>(),
+                vals.map(|v| {
+                    v.and_then(|v| {
+                        v.as_str().and_then(|s| {
+                            parse_datetime(s)
+                                .or_else(|| parse_date(s).map(|d| d as i64 * 86_400_000))
+                        })
+                    })
+                })
+                .collect::<Vec<_>>(),
             )
             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
             .map_err(|e| e.to_string())?,
@@ -300,8 +378,14 @@ pub(crate) fn column_values(col: &Column) -> Vec<Value> {
             .physical()
             .iter()
             .map(|d| {
-                d.map(|d| Value::String((chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d as i64)).to_string()))
-                    .unwrap_or(Value::Null)
+                d.map(|d| {
+                    Value::String(
+                        (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                            + chrono::Duration::days(d as i64))
+                        .to_string(),
+                    )
+                })
+                .unwrap_or(Value::Null)
             })
             .collect(),
         DataType::Datetime(unit, _) => {
@@ -315,9 +399,13 @@ pub(crate) fn column_values(col: &Column) -> Vec<Value> {
                 .physical()
                 .iter()
                 .map(|v| {
-                    v.and_then(|v| chrono::DateTime::from_timestamp_millis((v as f64 / per_ms).floor() as i64))
-                        .map(|dt| Value::String(dt.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string()))
-                        .unwrap_or(Value::Null)
+                    v.and_then(|v| {
+                        chrono::DateTime::from_timestamp_millis((v as f64 / per_ms).floor() as i64)
+                    })
+                    .map(|dt| {
+                        Value::String(dt.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string())
+                    })
+                    .unwrap_or(Value::Null)
                 })
                 .collect()
         }
@@ -345,7 +433,9 @@ pub(crate) fn column_values(col: &Column) -> Vec<Value> {
 }
 
 fn finite(f: f64) -> Value {
-    serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 /// The layer as a GeoJSON FeatureCollection value, in the layer's own CRS.
@@ -361,10 +451,15 @@ pub fn to_feature_collection(layer: &Layer, crs_member: bool) -> Value {
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let props: Map<String, Value> = columns.iter().map(|(n, v)| (n.clone(), v[i].clone())).collect();
+            let props: Map<String, Value> = columns
+                .iter()
+                .map(|(n, v)| (n.clone(), v[i].clone()))
+                .collect();
             let geometry = g
                 .as_ref()
-                .map(|g| serde_json::to_value(geojson::Geometry::from(g)).expect("geometry serialises"))
+                .map(|g| {
+                    serde_json::to_value(geojson::Geometry::from(g)).expect("geometry serialises")
+                })
                 .unwrap_or(Value::Null);
             serde_json::json!({"type": "Feature", "properties": props, "geometry": geometry})
         })

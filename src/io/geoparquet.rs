@@ -18,7 +18,10 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     if len < 12 {
-        return Err(Error::format(path, format!("file is {len} bytes: too short to be Parquet")));
+        return Err(Error::format(
+            path,
+            format!("file is {len} bytes: too short to be Parquet"),
+        ));
     }
     let bad = |e: PolarsError| Error::format(path, format!("not a readable Parquet file: {e}"));
     let mut reader = ParquetReader::new(file);
@@ -27,13 +30,18 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
         .map_err(bad)?
         .key_value_metadata()
         .as_ref()
-        .and_then(|kv| kv.iter().find(|k| k.key == "geo").and_then(|k| k.value.clone()));
+        .and_then(|kv| {
+            kv.iter()
+                .find(|k| k.key == "geo")
+                .and_then(|k| k.value.clone())
+        });
     let df = reader.finish().map_err(bad)?;
     let name = display_name(path, None);
     let (column, crs, crs_found) = match geo_meta {
         Some(text) => {
-            let meta: Value = serde_json::from_str(&text)
-                .map_err(|e| Error::format(path, format!("the \"geo\" metadata is not JSON: {e}")))?;
+            let meta: Value = serde_json::from_str(&text).map_err(|e| {
+                Error::format(path, format!("the \"geo\" metadata is not JSON: {e}"))
+            })?;
             let column = meta
                 .get("primary_column")
                 .and_then(Value::as_str)
@@ -42,8 +50,16 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
             let colmeta = meta
                 .get("columns")
                 .and_then(|c| c.get(&column))
-                .ok_or_else(|| Error::format(path, format!("the \"geo\" metadata does not describe column {column:?}")))?;
-            let encoding = colmeta.get("encoding").and_then(Value::as_str).unwrap_or("WKB");
+                .ok_or_else(|| {
+                    Error::format(
+                        path,
+                        format!("the \"geo\" metadata does not describe column {column:?}"),
+                    )
+                })?;
+            let encoding = colmeta
+                .get("encoding")
+                .and_then(Value::as_str)
+                .unwrap_or("WKB");
             if !encoding.eq_ignore_ascii_case("WKB") {
                 return Err(Error::format(
                     path,
@@ -55,7 +71,11 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
                 Some(Value::Null) => (None, Some("an explicit null crs (unknown)".to_string())),
                 Some(Value::String(s)) => (Crs::parse(s).ok(), Some(format!("crs {s:?}"))),
                 Some(v) => {
-                    let c = if crs::is_crs84_projjson(v) { Some(Crs::wgs84()) } else { crs::identify_projjson(v) };
+                    let c = if crs::is_crs84_projjson(v) {
+                        Some(Crs::wgs84())
+                    } else {
+                        crs::identify_projjson(v)
+                    };
                     let label = v.get("name").and_then(Value::as_str).unwrap_or("unnamed");
                     (c, Some(format!("PROJJSON crs {label:?}")))
                 }
@@ -70,19 +90,31 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
                     Error::format(path, "a Parquet file without GeoParquet \"geo\" metadata and without a WKB geometry column")
                 })?
                 .to_string();
-            (column, None, Some("no GeoParquet \"geo\" metadata".to_string()))
+            (
+                column,
+                None,
+                Some("no GeoParquet \"geo\" metadata".to_string()),
+            )
         }
     };
     let col = df.column(&column).map_err(|_| Error::ColumnNotFound {
         layer: name.clone(),
         column: column.clone(),
-        available: df.get_column_names().iter().map(|s| s.to_string()).collect(),
+        available: df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     })?;
     let geometries = super::wkb::from_wkb_column(&name, col).map_err(|e| match e {
-        Error::InvalidGeometry { feature, reason, .. } => Error::feature(path, feature, reason),
+        Error::InvalidGeometry {
+            feature, reason, ..
+        } => Error::feature(path, feature, reason),
         e => e,
     })?;
-    let attributes = df.drop(&column).map_err(|e| Error::format(path, e.to_string()))?;
+    let attributes = df
+        .drop(&column)
+        .map_err(|e| Error::format(path, e.to_string()))?;
     Ok(Raw {
         geometries,
         attributes,

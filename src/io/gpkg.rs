@@ -35,14 +35,21 @@ pub fn list_layers(path: &Path) -> Result<Vec<String>> {
 }
 
 fn open(path: &Path) -> Result<Connection> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if len == 0 {
         return Err(Error::format(path, "file is empty: not a GeoPackage"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(sql_err(path))?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(sql_err(path))?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql_err(path))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(sql_err(path))?;
     Ok(conn)
 }
 
@@ -61,21 +68,33 @@ fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>> {
 pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
     let conn = open(path)?;
     let names = layers(&conn, path)?;
-    let listed = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    let listed = || {
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let table = match layer {
         Some(l) => names
             .iter()
             .find(|n| n.as_str() == l)
             .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(l)))
             .cloned()
-            .ok_or_else(|| Error::format(path, format!("no layer {l:?}; the layers are {}", listed())))?,
+            .ok_or_else(|| {
+                Error::format(path, format!("no layer {l:?}; the layers are {}", listed()))
+            })?,
         None => match names.len() {
             0 => return Err(Error::format(path, "the GeoPackage has no feature layers")),
             1 => names[0].clone(),
             _ => {
                 return Err(Error::format(
                     path,
-                    format!("the GeoPackage has {} layers: {}; choose one with layer=", names.len(), listed()),
+                    format!(
+                        "the GeoPackage has {} layers: {}; choose one with layer=",
+                        names.len(),
+                        listed()
+                    ),
                 ))
             }
         },
@@ -87,7 +106,12 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
             params![table],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map_err(|e| Error::format(path, format!("layer {table:?} has no entry in gpkg_geometry_columns: {e}")))?;
+        .map_err(|e| {
+            Error::format(
+                path,
+                format!("layer {table:?} has no entry in gpkg_geometry_columns: {e}"),
+            )
+        })?;
     let (crs, crs_found) = srs(&conn, path, srs_id)?;
 
     // Columns, in table order, without the primary key (the feature id).
@@ -95,7 +119,13 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
         .prepare(&format!("PRAGMA table_info({})", quote(&table)))
         .map_err(sql_err(path))?;
     let info: Vec<(String, String, bool)> = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(5)? > 0)))
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(5)? > 0,
+            ))
+        })
         .map_err(sql_err(path))?
         .collect::<std::result::Result<_, _>>()
         .map_err(sql_err(path))?;
@@ -112,7 +142,11 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
         .find(|(_, _, pk)| *pk)
         .map(|(n, ..)| quote(n))
         .unwrap_or_else(|| "rowid".into());
-    let sql = format!("SELECT {} FROM {} ORDER BY {order}", select.join(", "), quote(&table));
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {order}",
+        select.join(", "),
+        quote(&table)
+    );
     let mut stmt = conn.prepare(&sql).map_err(sql_err(path))?;
     let mut rows = stmt.query([]).map_err(sql_err(path))?;
     let mut geometries = Vec::new();
@@ -126,7 +160,10 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
                 return Err(Error::feature(
                     path,
                     i,
-                    format!("geometry is stored as {:?}, not as a GeoPackage binary blob", other.data_type()),
+                    format!(
+                        "geometry is stored as {:?}, not as a GeoPackage binary blob",
+                        other.data_type()
+                    ),
                 ))
             }
         };
@@ -142,7 +179,8 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
         .map(|((n, k), cells)| k.column(n, cells))
         .collect::<std::result::Result<_, String>>()
         .map_err(|d| Error::format(path, format!("layer {table:?}: {d}")))?;
-    let attributes = DataFrame::new(geometries.len(), columns).map_err(|e| Error::format(path, e.to_string()))?;
+    let attributes = DataFrame::new(geometries.len(), columns)
+        .map_err(|e| Error::format(path, e.to_string()))?;
     Ok(Raw {
         geometries,
         attributes,
@@ -161,7 +199,12 @@ fn srs(conn: &Connection, path: &Path, srs_id: i64) -> Result<(Option<Crs>, Opti
         )
         .ok();
     let Some((org, code, def)) = row else {
-        return Ok((None, Some(format!("srs_id {srs_id}, which gpkg_spatial_ref_sys does not list"))));
+        return Ok((
+            None,
+            Some(format!(
+                "srs_id {srs_id}, which gpkg_spatial_ref_sys does not list"
+            )),
+        ));
     };
     let _ = path;
     if srs_id <= 0 || def.trim().eq_ignore_ascii_case("undefined") {
@@ -211,7 +254,11 @@ pub fn encode_gpb(g: &Geometry<f64>, srs_id: i32) -> Vec<u8> {
     out.extend_from_slice(b"GP");
     out.push(0);
     // Little-endian header, envelope [minx, maxx, miny, maxy] when non-empty.
-    out.push(if rect.is_some() { 0b0000_0011 } else { 0b0001_0001 });
+    out.push(if rect.is_some() {
+        0b0000_0011
+    } else {
+        0b0001_0001
+    });
     out.extend_from_slice(&srs_id.to_le_bytes());
     if let Some(r) = rect {
         for v in [r.min().x, r.max().x, r.min().y, r.max().y] {
@@ -252,34 +299,68 @@ impl Kind {
         let n = PlSmallStr::from(name);
         let bad = |c: &Cell| format!("column {name:?} holds {c:?}, not a {self:?} value");
         let s = match self {
-            Kind::Int => Series::new(n, cells.iter().map(|c| match c {
-                Cell::Null => Ok(None),
-                Cell::Int(i) => Ok(Some(*i)),
-                other => Err(bad(other)),
-            }).collect::<std::result::Result<Vec<_>, _>>()?),
-            Kind::Float => Series::new(n, cells.iter().map(|c| match c {
-                Cell::Null => Ok(None),
-                Cell::Int(i) => Ok(Some(*i as f64)),
-                Cell::Float(f) => Ok(Some(*f)),
-                other => Err(bad(other)),
-            }).collect::<std::result::Result<Vec<_>, _>>()?),
-            Kind::Bool => Series::new(n, cells.iter().map(|c| match c {
-                Cell::Null => Ok(None),
-                Cell::Int(i) => Ok(Some(*i != 0)),
-                other => Err(bad(other)),
-            }).collect::<std::result::Result<Vec<_>, _>>()?),
-            Kind::Date => Series::new(n, cells.iter().map(|c| match c {
-                Cell::Null => Ok(None),
-                Cell::Text(s) => super::geojson::parse_date(s).map(Some).ok_or_else(|| bad(c)),
-                other => Err(bad(other)),
-            }).collect::<std::result::Result<Vec<_>, _>>()?)
+            Kind::Int => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Null => Ok(None),
+                        Cell::Int(i) => Ok(Some(*i)),
+                        other => Err(bad(other)),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?,
+            ),
+            Kind::Float => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Null => Ok(None),
+                        Cell::Int(i) => Ok(Some(*i as f64)),
+                        Cell::Float(f) => Ok(Some(*f)),
+                        other => Err(bad(other)),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?,
+            ),
+            Kind::Bool => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Null => Ok(None),
+                        Cell::Int(i) => Ok(Some(*i != 0)),
+                        other => Err(bad(other)),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?,
+            ),
+            Kind::Date => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Null => Ok(None),
+                        Cell::Text(s) => super::geojson::parse_date(s)
+                            .map(Some)
+                            .ok_or_else(|| bad(c)),
+                        other => Err(bad(other)),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?,
+            )
             .cast(&DataType::Date)
             .map_err(|e| e.to_string())?,
-            Kind::Datetime => Series::new(n, cells.iter().map(|c| match c {
-                Cell::Null => Ok(None),
-                Cell::Text(s) => super::geojson::parse_datetime(s).map(Some).ok_or_else(|| bad(c)),
-                other => Err(bad(other)),
-            }).collect::<std::result::Result<Vec<_>, _>>()?)
+            Kind::Datetime => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Null => Ok(None),
+                        Cell::Text(s) => super::geojson::parse_datetime(s)
+                            .map(Some)
+                            .ok_or_else(|| bad(c)),
+                        other => Err(bad(other)),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?,
+            )
             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
             .map_err(|e| e.to_string())?,
             Kind::Blob => {
@@ -292,13 +373,19 @@ impl Kind {
                     .collect();
                 ca.with_name(n).into_series()
             }
-            Kind::Text => Series::new(n, cells.into_iter().map(|c| match c {
-                Cell::Null => None,
-                Cell::Text(s) => Some(s),
-                Cell::Int(i) => Some(i.to_string()),
-                Cell::Float(f) => Some(f.to_string()),
-                Cell::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-            }).collect::<Vec<_>>()),
+            Kind::Text => Series::new(
+                n,
+                cells
+                    .into_iter()
+                    .map(|c| match c {
+                        Cell::Null => None,
+                        Cell::Text(s) => Some(s),
+                        Cell::Int(i) => Some(i.to_string()),
+                        Cell::Float(f) => Some(f.to_string()),
+                        Cell::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                    })
+                    .collect::<Vec<_>>(),
+            ),
         };
         Ok(s.into_column())
     }
@@ -365,7 +452,8 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
         .map(str::to_string)
         .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "layer".into());
-    let wrap = |e: rusqlite::Error| Error::format(path, format!("cannot write the GeoPackage: {e}"));
+    let wrap =
+        |e: rusqlite::Error| Error::format(path, format!("cannot write the GeoPackage: {e}"));
     let attrs = layer.attributes();
     for c in attrs.get_column_names() {
         if c.eq_ignore_ascii_case("fid") || c.eq_ignore_ascii_case("geom") {
@@ -416,7 +504,10 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
             .iter()
             .map(|c| (c.name().to_string(), sql_type(c.dtype())))
             .collect();
-        let defs: Vec<String> = cols.iter().map(|(n, t)| format!("{} {t}", quote(n))).collect();
+        let defs: Vec<String> = cols
+            .iter()
+            .map(|(n, t)| format!("{} {t}", quote(n)))
+            .collect();
         tx.execute_batch(&format!(
             "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {gtype}{}{})",
             quote(&table),
@@ -436,7 +527,8 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
             params![table, gtype, srs_id],
         )
         .map_err(wrap)?;
-        let values: Vec<Vec<rusqlite::types::Value>> = attrs.columns().iter().map(sql_values).collect();
+        let values: Vec<Vec<rusqlite::types::Value>> =
+            attrs.columns().iter().map(sql_values).collect();
         {
             let placeholders: Vec<String> = (1..=cols.len() + 1).map(|i| format!("?{i}")).collect();
             let names: Vec<String> = std::iter::once("geom".to_string())
@@ -457,7 +549,8 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
                     None => rusqlite::types::Value::Null,
                 });
                 row.extend(values.iter().map(|v| v[i].clone()));
-                stmt.execute(rusqlite::params_from_iter(row)).map_err(wrap)?;
+                stmt.execute(rusqlite::params_from_iter(row))
+                    .map_err(wrap)?;
             }
         }
         tx.commit().map_err(wrap)?;
@@ -471,7 +564,11 @@ fn sql_values(col: &Column) -> Vec<rusqlite::types::Value> {
         DataType::Date | DataType::Datetime(..) => super::geojson::column_values(col)
             .into_iter()
             .map(|v| match v {
-                serde_json::Value::String(s) => V::Text(if col.dtype() == &DataType::Date { s } else { format!("{s}Z") }),
+                serde_json::Value::String(s) => V::Text(if col.dtype() == &DataType::Date {
+                    s
+                } else {
+                    format!("{s}Z")
+                }),
                 _ => V::Null,
             })
             .collect(),

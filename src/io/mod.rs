@@ -198,7 +198,10 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
         Format::Xlsx => xlsx::read_table(path, opts.sheet.as_deref()),
         f => Err(Error::format(
             path,
-            format!("read_table reads CSV and Excel files, not {}; use read", f.name()),
+            format!(
+                "read_table reads CSV and Excel files, not {}; use read",
+                f.name()
+            ),
         )),
     }
 }
@@ -211,7 +214,10 @@ pub fn write(layer: &Layer, path: &Path, opts: &WriteOptions) -> Result<()> {
         Format::GeoJson => geojson::write(layer, path, opts.keep_crs),
         f => Err(Error::format(
             path,
-            format!("lagesbild writes GeoPackage, GeoParquet and GeoJSON, not {}", f.name()),
+            format!(
+                "lagesbild writes GeoPackage, GeoParquet and GeoJSON, not {}",
+                f.name()
+            ),
         )),
     }
 }
@@ -230,7 +236,8 @@ fn require_file(path: &Path) -> Result<()> {
 pub(crate) fn write_atomic(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = temp_sibling(path);
     let _ = std::fs::remove_file(&tmp);
-    let result = fill(&tmp).and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    let result =
+        fill(&tmp).and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

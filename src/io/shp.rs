@@ -13,7 +13,9 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use geo::{Area, Intersects};
-use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use geo_types::{
+    Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
+};
 use polars::prelude::*;
 use shapefile::{Shape, ShapeReader};
 
@@ -90,13 +92,19 @@ fn read_shapes(path: &Path, shx: &Path) -> Result<Vec<Option<Geometry<f64>>>> {
     if shp_bytes.len() < 100 {
         return Err(Error::format(
             path,
-            format!("file is {} bytes, shorter than the 100-byte shapefile header", shp_bytes.len()),
+            format!(
+                "file is {} bytes, shorter than the 100-byte shapefile header",
+                shp_bytes.len()
+            ),
         ));
     }
     if shx_bytes.len() < 100 || (shx_bytes.len() - 100) % 8 != 0 {
         return Err(Error::format(
             shx,
-            format!("index file of {} bytes is damaged (a header of 100 bytes and 8 bytes a record)", shx_bytes.len()),
+            format!(
+                "index file of {} bytes is damaged (a header of 100 bytes and 8 bytes a record)",
+                shx_bytes.len()
+            ),
         ));
     }
     // Check every index entry against the file before reading, so that a
@@ -117,13 +125,20 @@ fn read_shapes(path: &Path, shx: &Path) -> Result<Vec<Option<Geometry<f64>>>> {
             ));
         }
     }
-    let mut reader = ShapeReader::with_shx(Cursor::new(&shp_bytes[..]), Cursor::new(&shx_bytes[..]))
-        .map_err(|e| Error::format(path, format!("cannot read the shapefile header: {e}")))?;
+    let mut reader =
+        ShapeReader::with_shx(Cursor::new(&shp_bytes[..]), Cursor::new(&shx_bytes[..]))
+            .map_err(|e| Error::format(path, format!("cannot read the shapefile header: {e}")))?;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let shape = match reader.read_nth_shape(i) {
             Some(Ok(s)) => s,
-            Some(Err(e)) => return Err(Error::feature(path, i, format!("damaged shape record: {e}"))),
+            Some(Err(e)) => {
+                return Err(Error::feature(
+                    path,
+                    i,
+                    format!("damaged shape record: {e}"),
+                ))
+            }
             None => return Err(Error::feature(path, i, "shape record is missing")),
         };
         out.push(convert(shape).map_err(|d| Error::feature(path, i, d))?);
@@ -141,16 +156,48 @@ fn convert(shape: Shape) -> std::result::Result<Option<Geometry<f64>>, String> {
         Shape::Point(p) => Point::new(p.x, p.y).into(),
         Shape::PointM(p) => Point::new(p.x, p.y).into(),
         Shape::PointZ(p) => Point::new(p.x, p.y).into(),
-        Shape::Multipoint(m) => MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into(),
-        Shape::MultipointM(m) => MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into(),
-        Shape::MultipointZ(m) => MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into(),
-        Shape::Polyline(l) => lines(l.parts().iter().map(|p| p.iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::PolylineM(l) => lines(l.parts().iter().map(|p| p.iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::PolylineZ(l) => lines(l.parts().iter().map(|p| p.iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::Polygon(p) => polygons(p.rings().iter().map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::PolygonM(p) => polygons(p.rings().iter().map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::PolygonZ(p) => polygons(p.rings().iter().map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect())),
-        Shape::Multipatch(_) => return Err("multipatch shapes (3-D surfaces) are not supported".into()),
+        Shape::Multipoint(m) => {
+            MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into()
+        }
+        Shape::MultipointM(m) => {
+            MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into()
+        }
+        Shape::MultipointZ(m) => {
+            MultiPoint::from_iter(m.points().iter().map(|p| Point::new(p.x, p.y))).into()
+        }
+        Shape::Polyline(l) => lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::PolylineM(l) => lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::PolylineZ(l) => lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::Polygon(p) => polygons(
+            p.rings()
+                .iter()
+                .map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::PolygonM(p) => polygons(
+            p.rings()
+                .iter()
+                .map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::PolygonZ(p) => polygons(
+            p.rings()
+                .iter()
+                .map(|r| r.points().iter().map(|q| c(q.x, q.y)).collect()),
+        ),
+        Shape::Multipatch(_) => {
+            return Err("multipatch shapes (3-D surfaces) are not supported".into())
+        }
     }))
 }
 
@@ -180,11 +227,10 @@ fn polygons(rings: impl Iterator<Item = Vec<Coord<f64>>>) -> Geometry<f64> {
         }
     }
     for h in holes {
-        let probe = h.0.iter().copied().find(|&p| {
-            outers
-                .iter()
-                .any(|(o, _)| o.intersects(&Point::from(p)))
-        });
+        let probe =
+            h.0.iter()
+                .copied()
+                .find(|&p| outers.iter().any(|(o, _)| o.intersects(&Point::from(p))));
         let owner = probe.and_then(|p| {
             outers
                 .iter()
@@ -212,8 +258,14 @@ fn polygons(rings: impl Iterator<Item = Vec<Coord<f64>>>) -> Geometry<f64> {
 /// The text encoding a DBF's `.cpg` or language driver byte names.
 fn encoding_for(cpg: Option<&str>, ldid: u8) -> Option<&'static encoding_rs::Encoding> {
     if let Some(name) = cpg {
-        let n = name.trim().trim_start_matches('\u{feff}').to_ascii_uppercase();
-        let n = n.trim_start_matches("ANSI ").trim_start_matches("CP").trim();
+        let n = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_uppercase();
+        let n = n
+            .trim_start_matches("ANSI ")
+            .trim_start_matches("CP")
+            .trim();
         let label = match n {
             "UTF-8" | "UTF8" | "65001" => "utf-8",
             "1252" | "WINDOWS-1252" => "windows-1252",
@@ -241,19 +293,30 @@ fn read_dbf(dbf: &Path, cpg: Option<&Path>) -> Result<DataFrame> {
     if bytes.len() < 32 {
         return Err(Error::format(
             dbf,
-            format!("file is {} bytes, shorter than the 32-byte dBase header", bytes.len()),
+            format!(
+                "file is {} bytes, shorter than the 32-byte dBase header",
+                bytes.len()
+            ),
         ));
     }
     let cpg_text = match cpg {
-        Some(p) => Some(String::from_utf8_lossy(&std::fs::read(p).map_err(|e| Error::io(p, e))?).into_owned()),
+        Some(p) => Some(
+            String::from_utf8_lossy(&std::fs::read(p).map_err(|e| Error::io(p, e))?).into_owned(),
+        ),
         None => None,
     };
     let declared = encoding_for(cpg_text.as_deref(), bytes[29]);
     match declared {
         Some(enc) => read_records(dbf, &bytes, dbase::encoding::EncodingRs::from(enc)),
         None => match read_records(dbf, &bytes, dbase::Unicode) {
-            Err(Error::Format { detail, .. }) if detail.contains("decod") || detail.contains("utf") || detail.contains("UTF") => {
-                read_records(dbf, &bytes, dbase::encoding::EncodingRs::from(encoding_rs::WINDOWS_1252))
+            Err(Error::Format { detail, .. })
+                if detail.contains("decod") || detail.contains("utf") || detail.contains("UTF") =>
+            {
+                read_records(
+                    dbf,
+                    &bytes,
+                    dbase::encoding::EncodingRs::from(encoding_rs::WINDOWS_1252),
+                )
             }
             other => other,
         },
@@ -269,7 +332,11 @@ enum Col {
     Datetime(Vec<Option<i64>>),
 }
 
-fn read_records(dbf: &Path, bytes: &[u8], enc: impl Into<dbase::encoding::DynEncoding>) -> Result<DataFrame> {
+fn read_records(
+    dbf: &Path,
+    bytes: &[u8],
+    enc: impl Into<dbase::encoding::DynEncoding>,
+) -> Result<DataFrame> {
     let mut reader = dbase::ReaderBuilder::new()
         .with_encoding(enc)
         .build(Cursor::new(bytes))
@@ -286,7 +353,9 @@ fn read_records(dbf: &Path, bytes: &[u8], enc: impl Into<dbase::encoding::DynEnc
         })
         .collect();
     let record_len: usize = fields.iter().map(|f| f.2 as usize).sum::<usize>() + 1;
-    let available = bytes.len().saturating_sub(reader.header().offset_to_first_record as usize);
+    let available = bytes
+        .len()
+        .saturating_sub(reader.header().offset_to_first_record as usize);
     if header_records > available / record_len.max(1) {
         return Err(Error::format(
             dbf,
@@ -301,9 +370,10 @@ fn read_records(dbf: &Path, bytes: &[u8], enc: impl Into<dbase::encoding::DynEnc
         .map(|(_, t, len, dec)| match t {
             dbase::FieldType::Numeric if *dec == 0 && *len < 19 => Col::Int(Vec::new()),
             dbase::FieldType::Integer => Col::Int(Vec::new()),
-            dbase::FieldType::Numeric | dbase::FieldType::Float | dbase::FieldType::Double | dbase::FieldType::Currency => {
-                Col::Float(Vec::new())
-            }
+            dbase::FieldType::Numeric
+            | dbase::FieldType::Float
+            | dbase::FieldType::Double
+            | dbase::FieldType::Currency => Col::Float(Vec::new()),
             dbase::FieldType::Logical => Col::Bool(Vec::new()),
             dbase::FieldType::Date => Col::Date(Vec::new()),
             dbase::FieldType::DateTime => Col::Datetime(Vec::new()),
@@ -311,7 +381,8 @@ fn read_records(dbf: &Path, bytes: &[u8], enc: impl Into<dbase::encoding::DynEnc
         })
         .collect();
     for (i, rec) in reader.iter_records().enumerate() {
-        let rec = rec.map_err(|e| Error::feature(dbf, i, format!("cannot read the record: {e}")))?;
+        let rec =
+            rec.map_err(|e| Error::feature(dbf, i, format!("cannot read the record: {e}")))?;
         let mut map: std::collections::HashMap<String, dbase::FieldValue> = rec.into();
         for ((name, ..), col) in fields.iter().zip(cols.iter_mut()) {
             let v = map.remove(name);
@@ -340,7 +411,8 @@ fn read_records(dbf: &Path, bytes: &[u8], enc: impl Into<dbase::encoding::DynEnc
         })
         .collect();
     let height = columns.first().map(|c| c.len()).unwrap_or(0);
-    DataFrame::new(height, columns).map_err(|e| Error::format(dbf, format!("duplicate or bad field names: {e}")))
+    DataFrame::new(height, columns)
+        .map_err(|e| Error::format(dbf, format!("duplicate or bad field names: {e}")))
 }
 
 fn days_from_ce(y: u32, m: u32, d: u32) -> Option<i32> {
@@ -352,7 +424,10 @@ fn days_from_ce(y: u32, m: u32, d: u32) -> Option<i32> {
 fn push(col: &mut Col, v: Option<dbase::FieldValue>) -> std::result::Result<(), String> {
     use dbase::FieldValue as F;
     match (col, v) {
-        (Col::Text(c), Some(F::Character(s))) => c.push(s.map(|s| s.trim_end().to_string()).filter(|s| !s.is_empty())),
+        (Col::Text(c), Some(F::Character(s))) => c.push(
+            s.map(|s| s.trim_end().to_string())
+                .filter(|s| !s.is_empty()),
+        ),
         (Col::Text(c), Some(F::Memo(s))) => c.push(Some(s)),
         (Col::Text(c), Some(other)) => c.push(Some(format!("{other:?}"))),
         (Col::Int(c), Some(F::Numeric(n))) => c.push(match n {
@@ -366,13 +441,16 @@ fn push(col: &mut Col, v: Option<dbase::FieldValue>) -> std::result::Result<(), 
         (Col::Float(c), Some(F::Double(n))) => c.push(Some(n)),
         (Col::Float(c), Some(F::Currency(n))) => c.push(Some(n)),
         (Col::Bool(c), Some(F::Logical(b))) => c.push(b),
-        (Col::Date(c), Some(F::Date(d))) => c.push(d.and_then(|d| days_from_ce(d.year(), d.month(), d.day()))),
+        (Col::Date(c), Some(F::Date(d))) => {
+            c.push(d.and_then(|d| days_from_ce(d.year(), d.month(), d.day())))
+        }
         (Col::Datetime(c), Some(F::DateTime(dt))) => {
             let d = dt.date();
             let t = dt.time();
             let ms = days_from_ce(d.year(), d.month(), d.day()).map(|days| {
                 days as i64 * 86_400_000
-                    + (t.hours() as i64 * 3600 + t.minutes() as i64 * 60 + t.seconds() as i64) * 1000
+                    + (t.hours() as i64 * 3600 + t.minutes() as i64 * 60 + t.seconds() as i64)
+                        * 1000
             });
             c.push(ms)
         }
@@ -388,4 +466,3 @@ fn push(col: &mut Col, v: Option<dbase::FieldValue>) -> std::result::Result<(), 
     }
     Ok(())
 }
-

@@ -24,10 +24,7 @@ pub fn encode(g: &Geometry<f64>) -> Vec<u8> {
 
 /// A `Binary` series of WKB, null where the geometry is null.
 pub fn to_wkb_series(name: &str, geoms: &[Option<Geometry<f64>>]) -> Result<Series> {
-    let encoded: Vec<Option<Vec<u8>>> = geoms
-        .par_iter()
-        .map(|g| g.as_ref().map(encode))
-        .collect();
+    let encoded: Vec<Option<Vec<u8>>> = geoms.par_iter().map(|g| g.as_ref().map(encode)).collect();
     let ca: BinaryChunked = encoded.iter().map(|o| o.as_deref()).collect();
     Ok(ca.with_name(name.into()).into_series())
 }

@@ -52,9 +52,16 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
         .map_err(|e| Error::format(path, format!("not a readable .xlsx workbook: {e}")))?;
     let names = wb.sheet_names();
     let name = match sheet {
-        Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
-            Error::format(path, format!("no sheet {s:?}; the workbook has {}", quoted(&names)))
-        })?,
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                Error::format(
+                    path,
+                    format!("no sheet {s:?}; the workbook has {}", quoted(&names)),
+                )
+            })?,
         None => names
             .first()
             .cloned()
@@ -65,7 +72,10 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
         .map_err(|e| Error::format(path, format!("sheet {name:?}: {e}")))?;
     let mut rows = range.rows();
     let Some(header) = rows.next() else {
-        return Err(Error::format(path, format!("sheet {name:?} is empty: no header row")));
+        return Err(Error::format(
+            path,
+            format!("sheet {name:?} is empty: no header row"),
+        ));
     };
     let headers: Vec<String> = header
         .iter()
@@ -78,7 +88,10 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
     let body: Vec<&[Data]> = rows.collect();
     let mut columns = Vec::with_capacity(headers.len());
     for (j, h) in headers.iter().enumerate() {
-        let cells: Vec<&Data> = body.iter().map(|r| r.get(j).unwrap_or(&Data::Empty)).collect();
+        let cells: Vec<&Data> = body
+            .iter()
+            .map(|r| r.get(j).unwrap_or(&Data::Empty))
+            .collect();
         let k = cells.iter().fold(Kind::Null, |acc, d| unify(acc, kind(d)));
         let n = PlSmallStr::from(h.as_str());
         let s = match k {
@@ -95,7 +108,13 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
                     })
                     .collect::<Vec<_>>(),
             ),
-            Kind::Float => Series::new(n, cells.iter().map(|d| d.get_float().or_else(|| d.get_int().map(|i| i as f64))).collect::<Vec<_>>()),
+            Kind::Float => Series::new(
+                n,
+                cells
+                    .iter()
+                    .map(|d| d.get_float().or_else(|| d.get_int().map(|i| i as f64)))
+                    .collect::<Vec<_>>(),
+            ),
             Kind::Datetime => Series::new(
                 n,
                 cells
@@ -124,5 +143,9 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
 }
 
 fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

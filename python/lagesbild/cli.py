@@ -1,0 +1,60 @@
+"""The ``lagesbild`` command line.
+
+``lagesbild info PATH [PATH ...]`` summarises files: format, CRS, feature
+count, geometry types, bounds, columns with types and invalid geometries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lagesbild import _lagesbild
+from lagesbild._lagesbild import Crs
+from lagesbild.exceptions import LagesbildError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lagesbild", description="Geospatial analysis for municipal safety and risk planning.")
+    sub = p.add_subparsers(dest="command", required=True)
+    info = sub.add_parser("info", help="summarise files: format, CRS, features, geometry types, bounds, columns, validity")
+    info.add_argument("paths", nargs="+", metavar="PATH")
+    info.add_argument("--layer", help="GeoPackage layer (default: every layer)")
+    info.add_argument("--crs", help="CRS when the file has none, e.g. 3011 or EPSG:3011")
+    info.add_argument("--sheet", help="Excel sheet (default: the first)")
+    info.add_argument("--sep", help="CSV separator (default: detected)")
+    info.add_argument("--decimal", help="CSV decimal mark (default: ',' with ';' separators)")
+    info.add_argument("--encoding", help="CSV encoding: utf-8 or windows-1252 (default: detected)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    status = 0
+    if args.command == "info":
+        for i, path in enumerate(args.paths):
+            try:
+                text = _lagesbild.info(
+                    path,
+                    layer=args.layer,
+                    crs=None if args.crs is None else Crs(args.crs),
+                    sep=args.sep,
+                    decimal=args.decimal,
+                    encoding=args.encoding,
+                    sheet=args.sheet,
+                )
+            except LagesbildError as e:
+                print(f"lagesbild: {e}", file=sys.stderr)
+                status = 1
+                continue
+            if i:
+                print()
+            print(text, end="")
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""The :class:`Layer`: geometries in one CRS plus attributes as a polars DataFrame."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from lagesbild import _lagesbild
+from lagesbild._lagesbild import Crs
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+
+__all__ = ["Layer", "Crs"]
+
+
+def _frame(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(data))
+
+
+def _ipc(df: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.write_ipc(buf)
+    return buf.getvalue()
+
+
+class Layer:
+    """Features: one geometry column in one CRS plus attributes.
+
+    A layer is what :func:`lagesbild.read` returns and what the analysis
+    functions take. Geometries live in the Rust core; attributes are a
+    polars DataFrame with one row per feature.
+
+    Examples
+    --------
+    >>> import polars as pl, shapely
+    >>> df = pl.DataFrame({
+    ...     "name": ["a", "b"],
+    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)),
+    ...                  shapely.to_wkb(shapely.box(10, 0, 30, 10))],
+    ... })
+    >>> squares = lb.Layer.from_polars(df, geometry="geometry", crs=3011, name="squares")
+    >>> squares
+    <Layer 'squares' 2 features, Polygon, EPSG:3011 (SWEREF99 18 00), columns: name>
+    >>> squares.area().to_list()
+    [100.0, 200.0]
+    >>> squares.crs == 3011, squares.crs == "EPSG:3011"
+    (True, True)
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: _lagesbild.Layer) -> None:
+        if not isinstance(inner, _lagesbild.Layer):
+            msg = "use lagesbild.read, Layer.from_polars or Layer.from_geopandas to make a Layer"
+            raise TypeError(msg)
+        self._inner = inner
+
+    # -- construction -------------------------------------------------
+
+    @classmethod
+    def from_polars(
+        cls,
+        df: pl.DataFrame,
+        geometry: str = "geometry",
+        crs: int | str | Crs | None = None,
+        name: str | None = None,
+    ) -> Layer:
+        """Make a layer from a DataFrame with a WKB geometry column.
+
+        Parameters
+        ----------
+        df
+            The attributes plus a ``Binary`` column of WKB (null for a
+            feature without geometry).
+        geometry
+            Name of the geometry column.
+        crs
+            The CRS of the coordinates: an EPSG code, ``"EPSG:3011"``, WKT,
+            PROJJSON or a :class:`Crs`. Required.
+        name
+            A name for messages (default: ``"layer"``).
+
+        Returns
+        -------
+        Layer
+
+        Raises
+        ------
+        ColumnNotFoundError
+            If ``geometry`` is not a column.
+        InvalidGeometryError
+            If a value is not valid WKB (names the row).
+        CrsError
+            If ``crs`` is missing or unknown.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"id": [1], "geometry": [shapely.to_wkb(shapely.Point(18.07, 59.33))]})
+        >>> lb.Layer.from_polars(df, crs=4326).geom_types
+        {'Point'}
+        """
+        from lagesbild.exceptions import CrsError
+
+        if not isinstance(df, pl.DataFrame):
+            msg = f"from_polars takes a polars DataFrame, not {type(df).__name__}"
+            raise TypeError(msg)
+        if crs is None:
+            msg = "from_polars needs crs= (for example crs=3011 or crs='EPSG:4326')"
+            raise CrsError(msg)
+        inner = _lagesbild.Layer.from_wkb_ipc(name or "layer", _ipc(df), geometry, Crs(crs))
+        return cls(inner)
+
+    @classmethod
+    def from_geopandas(cls, gdf: geopandas.GeoDataFrame, name: str | None = None) -> Layer:
+        """Make a layer from a GeoDataFrame (its active geometry column and CRS).
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely
+        >>> gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(0, 0, 2, 2)], crs=3006)
+        >>> lb.Layer.from_geopandas(gdf).area().to_list()
+        [4.0]
+        """
+        import shapely
+
+        from lagesbild.exceptions import CrsError
+
+        if gdf.crs is None:
+            msg = "the GeoDataFrame has no CRS; set one with gdf.set_crs(...) first"
+            raise CrsError(msg)
+        epsg = gdf.crs.to_epsg()
+        crs = Crs(epsg) if epsg is not None else Crs(gdf.crs.to_wkt())
+        geom_name = gdf.geometry.name
+        attrs = gdf.drop(columns=[geom_name])
+        df = pl.from_pandas(attrs.reset_index(drop=True)) if len(attrs.columns) else pl.DataFrame()
+        wkb = shapely.to_wkb(gdf.geometry.values, byte_order=1, flavor="iso")
+        df = df.with_columns(pl.Series("__wkb__", list(wkb), dtype=pl.Binary))
+        return cls.from_polars(df, geometry="__wkb__", crs=crs, name=name or "GeoDataFrame")
+
+    # -- properties ---------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    @property
+    def name(self) -> str:
+        """The layer's name, used in messages (usually its file)."""
+        return self._inner.name
+
+    @property
+    def crs(self) -> Crs:
+        """The coordinate reference system (compares equal to its EPSG code and ``"EPSG:n"``)."""
+        return self._inner.crs
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """The total bounds ``(minx, miny, maxx, maxy)``, or ``None`` with no geometry."""
+        return self._inner.bounds
+
+    @property
+    def geom_types(self) -> set[str]:
+        """The geometry type names present, such as ``{"Polygon", "MultiPolygon"}``."""
+        return set(self._inner.geom_types)
+
+    @property
+    def attributes(self) -> pl.DataFrame:
+        """The attributes as a polars DataFrame, one row per feature."""
+        return _frame(self._inner.attributes_ipc())
+
+    @property
+    def columns(self) -> list[str]:
+        """The attribute column names."""
+        return self.attributes.columns
+
+    def __getitem__(self, key: str) -> pl.Series:
+        """One attribute column as a polars Series."""
+        from lagesbild.exceptions import ColumnNotFoundError
+
+        attrs = self.attributes
+        if key not in attrs.columns:
+            msg = f"{self.name}: no column {key!r} (columns: {', '.join(attrs.columns)})"
+            raise ColumnNotFoundError(msg, column=key)
+        return attrs[key]
+
+    def __repr__(self) -> str:
+        types = ", ".join(sorted(self.geom_types)) or "no geometry"
+        cols = self.attributes.columns
+        shown = ", ".join(cols[:8]) + (", …" if len(cols) > 8 else "")
+        name = os.path.basename(self.name) if os.sep in self.name else self.name
+        return (
+            f"<Layer {name!r} {len(self)} features, {types}, "
+            f"EPSG:{self.crs.epsg} ({self.crs.name}), columns: {shown or '(none)'}>"
+        )
+
+    # -- conversion ---------------------------------------------------
+
+    def to_polars(self, geometry: Literal["wkb"] = "wkb", name: str = "geometry") -> pl.DataFrame:
+        """The attributes plus the geometry as a WKB ``Binary`` column.
+
+        Parameters
+        ----------
+        geometry
+            The geometry encoding; ``"wkb"`` (ISO WKB, little-endian).
+        name
+            The geometry column's name.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(1, 2))]})
+        >>> layer = lb.Layer.from_polars(df, crs=3006)
+        >>> shapely.from_wkb(layer.to_polars()["geometry"][0]).wkt
+        'POINT (1 2)'
+        """
+        if geometry != "wkb":
+            msg = f"geometry must be 'wkb', not {geometry!r}"
+            raise ValueError(msg)
+        return _frame(self._inner.to_wkb_ipc(name))
+
+    def to_geopandas(self) -> geopandas.GeoDataFrame:
+        """A GeoDataFrame with the same attributes, geometries and CRS.
+
+        Needs geopandas (``pip install lagesbild[geopandas]``).
+        """
+        import geopandas as gpd
+        import shapely
+
+        df = self.to_polars(name="__wkb__")
+        wkb = df["__wkb__"].to_list()
+        geoms = shapely.from_wkb(wkb)
+        attrs = df.drop("__wkb__").to_pandas()
+        return gpd.GeoDataFrame(attrs, geometry=geoms, crs=f"EPSG:{self.crs.epsg}")
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The layer as a GeoJSON-like FeatureCollection dict, in the layer's CRS."""
+        return json.loads(self._inner.geo_interface_json())
+
+    def to_crs(self, crs: int | str | Crs) -> Layer:
+        """A copy transformed to another CRS.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(18.0, 59.0))]})
+        >>> p = lb.Layer.from_polars(df, crs=4326).to_crs(3011)
+        >>> round(p.bounds[0], 3)
+        150000.0
+        """
+        return Layer(self._inner.to_crs(Crs(crs)))
+
+    def take(self, indices: Iterable[int]) -> Layer:
+        """The features at ``indices`` (row positions), in that order."""
+        return Layer(self._inner.take([int(i) for i in indices]))
+
+    def filter(self, mask: pl.Series | Iterable[bool]) -> Layer:
+        """The features where ``mask`` is true.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"n": [1, 2, 3], "geometry": [shapely.to_wkb(shapely.Point(i, i)) for i in range(3)]})
+        >>> layer = lb.Layer.from_polars(df, crs=3011)
+        >>> len(layer.filter(layer["n"] > 1))
+        2
+        """
+        values = list(mask)
+        if len(values) != len(self):
+            msg = f"the mask has {len(values)} values for {len(self)} features"
+            raise ValueError(msg)
+        return self.take(i for i, keep in enumerate(values) if keep)
+
+    def with_attributes(self, df: pl.DataFrame) -> Layer:
+        """The same geometries with other attributes (one row per feature)."""
+        return Layer(self._inner.with_attributes_ipc(_ipc(df)))
+
+    # -- measures and checks -------------------------------------------
+
+    def area(self) -> pl.Series:
+        """Area of each feature in square metres, in the layer's projected CRS.
+
+        Null for a feature without geometry, 0 for points and lines.
+
+        Raises
+        ------
+        CrsError
+            If the layer is in longitude/latitude: call ``to_crs`` first.
+        """
+        return pl.Series("area_m2", self._inner.area(), dtype=pl.Float64)
+
+    def length(self) -> pl.Series:
+        """Length of each feature in metres, in the layer's projected CRS.
+
+        Lines give their length, polygons their perimeter (all rings),
+        points 0.
+
+        Raises
+        ------
+        CrsError
+            If the layer is in longitude/latitude: call ``to_crs`` first.
+        """
+        return pl.Series("length_m", self._inner.length(), dtype=pl.Float64)
+
+    def is_valid(self) -> pl.Series:
+        """Whether each feature's geometry is valid (OGC rules; null geometries are valid)."""
+        return pl.Series("is_valid", self._inner.is_valid(), dtype=pl.Boolean)
+
+    def validity_report(self) -> pl.DataFrame:
+        """Every problem of every invalid geometry.
+
+        Returns
+        -------
+        polars.DataFrame
+            Columns ``feature`` (row position), ``reason``, and ``x``, ``y``
+            (where the problem is, when it has a place).
+
+        Examples
+        --------
+        >>> import shapely
+        >>> bow_tie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.box(0, 0, 1, 1)), shapely.to_wkb(bow_tie)]})
+        >>> lb.Layer.from_polars(df, crs=3011).validity_report()
+        shape: (1, 4)
+        ┌─────────┬─────────────────────────────────┬─────┬─────┐
+        │ feature ┆ reason                          ┆ x   ┆ y   │
+        │ ---     ┆ ---                             ┆ --- ┆ --- │
+        │ i64     ┆ str                             ┆ f64 ┆ f64 │
+        ╞═════════╪═════════════════════════════════╪═════╪═════╡
+        │ 1       ┆ exterior ring has a self-inter… ┆ 1.0 ┆ 1.0 │
+        └─────────┴─────────────────────────────────┴─────┴─────┘
+        """
+        rows = self._inner.validity_report()
+        return pl.DataFrame(
+            {
+                "feature": [r[0] for r in rows],
+                "reason": [r[1] for r in rows],
+                "x": [r[2] for r in rows],
+                "y": [r[3] for r in rows],
+            },
+            schema={"feature": pl.Int64, "reason": pl.String, "x": pl.Float64, "y": pl.Float64},
+        )
+
+    # -- output -------------------------------------------------------
+
+    def write(self, path: str | os.PathLike[str], *, layer: str | None = None, keep_crs: bool = False) -> None:
+        """Write the layer; the format follows the extension.
+
+        ``.gpkg`` (GeoPackage; ``layer=`` names the table, other layers in an
+        existing file are kept), ``.parquet`` (GeoParquet 1.1 with WKB and a
+        PROJJSON CRS) or ``.geojson`` (RFC 7946 in WGS 84, or the layer's own
+        CRS in a ``crs`` member with ``keep_crs=True``). The file is written
+        to a temporary name and renamed into place, so a failure leaves the
+        old file (or none) rather than half a file.
+
+        Examples
+        --------
+        >>> import shapely, tempfile, pathlib
+        >>> df = pl.DataFrame({"n": [1], "geometry": [shapely.to_wkb(shapely.box(0, 0, 1, 1))]})
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "squares.gpkg"
+        >>> lb.Layer.from_polars(df, crs=3011).write(out, layer="squares")
+        >>> lb.read(out).crs.epsg
+        3011
+        """
+        self._inner.write(os.fspath(path), layer, keep_crs)
