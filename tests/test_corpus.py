@@ -49,6 +49,7 @@ GOOD = [
     "shp_cpg1252_no_prj",
     "shp_bare",
     "shp_duckdb_cp1252",
+    "shp_null_dates",
     "geojson_rfc7946",
     "geojson_crs_member",
     "geojson_nulls_mixed",
@@ -713,7 +714,9 @@ def test_our_geopackage_read_by_gdal(shp: lb.Layer, shp_oracle: gpd.GeoDataFrame
 def test_our_geoparquet_read_by_geopandas(shp: lb.Layer, shp_oracle: gpd.GeoDataFrame, tmp_path: Path) -> None:
     path = tmp_path / "ut.parquet"
     shp.write(path)
-    meta = json.loads(pq.read_schema(path).metadata[b"geo"])
+    kv = pq.ParquetFile(path).metadata.metadata or {}  # the file's key-value metadata
+    assert b"geo" in kv, f"no 'geo' key in the Parquet metadata: {sorted(kv)}"
+    meta = json.loads(kv[b"geo"])
     assert meta["version"] == "1.1.0"
     col = meta["columns"][meta["primary_column"]]
     assert col["encoding"] == "WKB"

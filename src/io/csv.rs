@@ -126,22 +126,21 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
     let (xcol, ycol, geographic) = match (&opts.x, &opts.y, &opts.lon, &opts.lat) {
         (Some(x), Some(y), None, None) => (x.clone(), y.clone(), false),
         (None, None, Some(lo), Some(la)) => (lo.clone(), la.clone(), true),
-        (None, None, None, None) => match (
-            find(&df, LON),
-            find(&df, LAT),
-            find(&df, X),
-            find(&df, Y),
-        ) {
-            (Some(lo), Some(la), _, _) => (lo, la, true),
-            (_, _, Some(x), Some(y)) => (x, y, false),
-            _ => return Err(Error::format(
-                path,
-                format!(
+        (None, None, None, None) => {
+            match (find(&df, LON), find(&df, LAT), find(&df, X), find(&df, Y)) {
+                (Some(lo), Some(la), _, _) => (lo, la, true),
+                (_, _, Some(x), Some(y)) => (x, y, false),
+                _ => {
+                    return Err(Error::format(
+                        path,
+                        format!(
                     "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
                     columns().join(", ")
                 ),
-            )),
-        },
+                    ))
+                }
+            }
+        }
         _ => {
             return Err(Error::InvalidArgument(
                 "name the coordinate columns as a pair: x= and y=, or lon= and lat=".into(),

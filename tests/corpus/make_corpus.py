@@ -508,7 +508,8 @@ def _shapefiles(c: _Corpus) -> None:
             "namn": pd.array(UTF8_NAMN, dtype="string"),
             "antal": pd.array([1, None, -7, 2**40, 0, 3], dtype="Int64"),
             "andel": pd.array([0.25, -1.5, None, 1e-3, 123456.789, 0.0], dtype="Float64"),
-            "datum": pd.array([dt.date(2021, 4, 13), None, dt.date(2024, 2, 29), dt.date(1900, 1, 1),
+            # (null dates have an entry of their own: shp_null_dates)
+            "datum": pd.array([dt.date(2021, 4, 13), dt.date(1970, 1, 1), dt.date(2024, 2, 29), dt.date(1900, 1, 1),
                                dt.date(1999, 12, 31), dt.date(2000, 1, 1)], dtype=object),
             "aktiv": pd.array([True, False, None, True, True, False], dtype="boolean"),
         },
@@ -583,7 +584,7 @@ def _shapefiles(c: _Corpus) -> None:
     con.execute("CREATE TABLE p (namn VARCHAR, antal INTEGER, vikt DOUBLE, datum DATE, geom GEOMETRY)")
     rows = [
         ("VÅRBERG", 1, 1.25, "2021-04-13", "POINT (153456.789 6581234.5)"),
-        ("Ärvinge gård", None, None, None, "POINT (150000 6580000)"),
+        ("Ärvinge gård", None, None, "2000-02-29", "POINT (150000 6580000)"),
         ("Öster-Malma", -40, 2.5e6, "1999-12-31", "POINT (160000.125 6590000.875)"),
     ]
     con.executemany("INSERT INTO p VALUES (?, ?, ?, ?, ST_GeomFromText(?::VARCHAR))", rows)
@@ -600,6 +601,23 @@ def _shapefiles(c: _Corpus) -> None:
     c.add_good("shp_duckdb_cp1252", path, df, epsg=3011,
                dtypes={"namn": "str", "antal": "int", "vikt": "float", "datum": "date"}, oracle="pyogrio",
                writer="DuckDB spatial COPY (FORMAT GDAL, DRIVER 'ESRI Shapefile')")
+
+    # Null dates (blank 'D' fields), null numbers and null text in a DBF.
+    df = gpd.GeoDataFrame(
+        {
+            "namn": pd.array(["Årsta", None, "Ön"], dtype="string"),
+            "datum": pd.array([None, dt.date(2021, 4, 13), None], dtype=object),
+            "antal": pd.array([None, 5, -1], dtype="Int64"),
+            "andel": pd.array([0.5, None, None], dtype="Float64"),
+        },
+        geometry=[Point(150000.0, 6580000.0), Point(150001.5, 6580002.5), Point(150003.0, 6580004.0)],
+        crs="EPSG:3011",
+    )
+    path = d / "null_datum.shp"
+    _write_shp(df, path, encoding="UTF-8")
+    c.add_good("shp_null_dates", path, df, epsg=3011,
+               dtypes={"namn": "str", "datum": "date", "antal": "int", "andel": "float"}, oracle="pyogrio",
+               writer="GDAL ESRI Shapefile (pyogrio): empty date, number and text fields")
 
     # No features.
     path = d / "tom.shp"

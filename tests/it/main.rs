@@ -1,0 +1,5 @@
+//! Integration tests of the core, as one binary.
+
+mod crs;
+mod fixtures;
+mod io;
