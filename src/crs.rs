@@ -204,19 +204,102 @@ impl Crs {
         format!("EPSG:{}", self.epsg)
     }
 
-    /// A PROJJSON description (the form GeoParquet requires): a `name` and an
-    /// `id` that any PROJ-based reader resolves.
+    /// A PROJJSON description (the form GeoParquet requires). The built-in
+    /// systems are described in full (datum, ellipsoid, projection
+    /// parameters, axes) with their EPSG id; others by name and id.
     pub fn to_projjson(&self) -> Value {
-        let kind = if self.geographic {
-            "GeographicCRS"
-        } else {
-            "ProjectedCRS"
+        let known = KNOWN.iter().find(|k| k.epsg == self.epsg);
+        let Some(k) = known else {
+            let kind = if self.geographic {
+                "GeographicCRS"
+            } else {
+                "ProjectedCRS"
+            };
+            return serde_json::json!({
+                "$schema": "https://proj.org/schemas/v0.7/projjson.schema.json",
+                "type": kind,
+                "name": self.name.as_ref(),
+                "id": {"authority": "EPSG", "code": self.epsg},
+            });
         };
+        let (datum, ellipsoid, a, rf, base_id) = if k.bessel {
+            (
+                "Rikets koordinatsystem 1990",
+                "Bessel 1841",
+                6377397.155,
+                299.1528128,
+                4124,
+            )
+        } else if k.epsg == 4326 {
+            (
+                "World Geodetic System 1984",
+                "WGS 84",
+                6378137.0,
+                298.257223563,
+                4326,
+            )
+        } else {
+            ("SWEREF99", "GRS 1980", 6378137.0, 298.257222101, 4619)
+        };
+        let geographic_axes = serde_json::json!({
+            "subtype": "ellipsoidal",
+            "axis": [
+                {"name": "Geodetic latitude", "abbreviation": "Lat", "direction": "north", "unit": "degree"},
+                {"name": "Geodetic longitude", "abbreviation": "Lon", "direction": "east", "unit": "degree"}
+            ]
+        });
+        let base_name = match base_id {
+            4124 => "RT90",
+            4326 => "WGS 84",
+            _ => "SWEREF99",
+        };
+        let base = serde_json::json!({
+            "type": "GeographicCRS",
+            "name": base_name,
+            "datum": {
+                "type": "GeodeticReferenceFrame",
+                "name": datum,
+                "ellipsoid": {"name": ellipsoid, "semi_major_axis": a, "inverse_flattening": rf}
+            },
+            "coordinate_system": geographic_axes,
+            "id": {"authority": "EPSG", "code": base_id}
+        });
+        let Some((lon0, k0, x0)) = k.tm else {
+            let mut g = base;
+            g["$schema"] = "https://proj.org/schemas/v0.7/projjson.schema.json".into();
+            g["name"] = k.name.into();
+            g["id"] = serde_json::json!({"authority": "EPSG", "code": k.epsg});
+            return g;
+        };
+        let param = |name: &str, value: f64, unit: &str, code: u32| serde_json::json!({"name": name, "value": value, "unit": unit, "id": {"authority": "EPSG", "code": code}});
+        let mut base = base;
+        if let Some(obj) = base.as_object_mut() {
+            obj.remove("type");
+        }
         serde_json::json!({
             "$schema": "https://proj.org/schemas/v0.7/projjson.schema.json",
-            "type": kind,
-            "name": self.name.as_ref(),
-            "id": {"authority": "EPSG", "code": self.epsg},
+            "type": "ProjectedCRS",
+            "name": k.name,
+            "base_crs": base,
+            "conversion": {
+                "name": k.name,
+                "method": {"name": "Transverse Mercator", "id": {"authority": "EPSG", "code": 9807}},
+                "parameters": [
+                    param("Latitude of natural origin", 0.0, "degree", 8801),
+                    param("Longitude of natural origin", lon0, "degree", 8802),
+                    param("Scale factor at natural origin", k0, "unity", 8805),
+                    param("False easting", x0, "metre", 8806),
+                    param("False northing", 0.0, "metre", 8807)
+                ]
+            },
+            "coordinate_system": {
+                "subtype": "Cartesian",
+                "axis": [
+                    {"name": "Northing", "abbreviation": "N", "direction": "north", "unit": "metre"},
+                    {"name": "Easting", "abbreviation": "E", "direction": "east", "unit": "metre"}
+                ]
+            },
+            "id": {"authority": "EPSG", "code": k.epsg}
         })
     }
 

@@ -41,6 +41,15 @@ pub enum Error {
     #[error("{layer}: {detail}")]
     Crs { layer: String, detail: String },
 
+    /// An error about a named file's layer that is not about its format:
+    /// the inner error, with the file it came from.
+    #[error("{source}")]
+    InFile {
+        path: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
+
     /// A metric computation was asked of a layer in longitude/latitude.
     #[error("{layer} is in {crs}, a geographic CRS in degrees; {what} needs metres: call to_crs(3006) or to the local SWEREF 99 zone first")]
     GeographicCrs {
@@ -102,12 +111,33 @@ impl Error {
         }
     }
 
+    /// Attach the file an error came from (kept as it is when it already names one).
+    pub fn in_file(self, path: &Path) -> Self {
+        if self.path().is_some() {
+            self
+        } else {
+            Error::InFile {
+                path: path.to_path_buf(),
+                source: Box::new(self),
+            }
+        }
+    }
+
+    /// The error itself, without the file it came from.
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::InFile { source, .. } => source.inner(),
+            e => e,
+        }
+    }
+
     /// The path the error is about, if any.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Error::NotFound { path } | Error::Io { path, .. } | Error::Format { path, .. } => {
-                Some(path)
-            }
+            Error::NotFound { path }
+            | Error::Io { path, .. }
+            | Error::Format { path, .. }
+            | Error::InFile { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -117,6 +147,7 @@ impl Error {
         match self {
             Error::Format { feature, .. } => *feature,
             Error::InvalidGeometry { feature, .. } => Some(*feature),
+            Error::InFile { source, .. } => source.feature_index(),
             _ => None,
         }
     }
@@ -125,6 +156,7 @@ impl Error {
     pub fn column(&self) -> Option<&str> {
         match self {
             Error::ColumnNotFound { column, .. } => Some(column),
+            Error::InFile { source, .. } => source.column(),
             _ => None,
         }
     }

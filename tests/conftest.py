@@ -1,4 +1,4 @@
-"""Shared fixtures: the real Stockholm data, the generated corpus, doctest names."""
+"""Shared fixtures: the real Stockholm data and the generated corpus."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ STOCKHOLM_FILES = (
     "stadsdelar.geojson",
     "stadsdelar_simplified.geojson",
     "stadsdelsomraden.csv",
+    "vatten.shp",
+    "vatten.shx",
+    "vatten.dbf",
+    "vatten.prj",
 )
 
 
@@ -72,12 +76,3 @@ def manifest(corpus: Path) -> dict:
 
     return make_corpus.load_manifest(corpus)
 
-
-@pytest.fixture(autouse=True)
-def _doctest_names(doctest_namespace: dict) -> None:
-    """``lb`` and ``pl`` in every doctest, as in the documentation."""
-    import lagesbild as lb
-    import polars as pl
-
-    doctest_namespace["lb"] = lb
-    doctest_namespace["pl"] = pl

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 fn class_name(e: &Error) -> &'static str {
-    match e {
+    match e.inner() {
         Error::NotFound { .. } => "FileNotFoundError",
         Error::Io { .. } | Error::Format { .. } => "FormatError",
         Error::ColumnNotFound { .. } => "ColumnNotFoundError",
@@ -20,6 +20,7 @@ fn class_name(e: &Error) -> &'static str {
         Error::InvalidGeometry { .. } => "InvalidGeometryError",
         Error::EmptyLayer { .. } => "EmptyLayerError",
         Error::InvalidArgument(_) => "InvalidArgumentError",
+        Error::InFile { .. } => "LagesbildError",
     }
 }
 

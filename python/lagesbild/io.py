@@ -139,13 +139,13 @@ def read_table(
     >>> _ = p.write_bytes("område;andel_oroliga;svarande\\nVÅRBERG;0,31;412\\n".encode("cp1252"))
     >>> lb.read_table(p)
     shape: (1, 3)
-    ┌─────────┬───────────────┬───────────┐
-    │ område  ┆ andel_oroliga ┆ svarande  │
-    │ ---     ┆ ---           ┆ ---       │
-    │ str     ┆ f64           ┆ i64       │
-    ╞═════════╪═══════════════╪═══════════╡
-    │ VÅRBERG ┆ 0.31          ┆ 412       │
-    └─────────┴───────────────┴───────────┘
+    ┌─────────┬───────────────┬──────────┐
+    │ område  ┆ andel_oroliga ┆ svarande │
+    │ ---     ┆ ---           ┆ ---      │
+    │ str     ┆ f64           ┆ i64      │
+    ╞═════════╪═══════════════╪══════════╡
+    │ VÅRBERG ┆ 0.31          ┆ 412      │
+    └─────────┴───────────────┴──────────┘
     """
     data = _lagesbild.read_table_ipc(os.fspath(path), sheet=sheet, sep=sep, decimal=decimal, encoding=encoding)
     return _frame(data)

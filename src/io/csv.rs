@@ -159,9 +159,18 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
             )
         })?;
         if cast.null_count() > col.null_count() {
-            return Err(Error::format(
+            let bad = (0..col.len())
+                .find(|&i| {
+                    cast.get(i).is_ok_and(|v| v.is_null()) && col.get(i).is_ok_and(|v| !v.is_null())
+                })
+                .unwrap_or(0);
+            let value = col.get(bad).map(|v| v.to_string()).unwrap_or_default();
+            return Err(Error::feature(
                 path,
-                format!("column {c:?} holds values that are not numbers; check sep= and decimal="),
+                bad,
+                format!(
+                    "column {c:?} holds {value}, which is not a number; check sep= and decimal="
+                ),
             ));
         }
         Ok(cast.f64().expect("cast to f64").iter().collect())

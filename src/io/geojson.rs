@@ -477,10 +477,15 @@ pub fn to_feature_collection(layer: &Layer, crs_member: bool) -> Value {
 }
 
 pub(crate) fn write(layer: &Layer, path: &Path, keep_crs: bool) -> Result<()> {
-    let fc = if keep_crs || layer.crs().epsg() == 4326 {
-        to_feature_collection(layer, keep_crs && layer.crs().epsg() != 4326)
+    let fc = if keep_crs {
+        to_feature_collection(layer, layer.crs().epsg() != 4326)
     } else {
-        to_feature_collection(&layer.to_crs(&Crs::wgs84())?, false)
+        // RFC 7946: WGS 84 longitude/latitude, outer rings counter-clockwise
+        // and holes clockwise (section 3.1.6).
+        let wgs = layer.to_crs(&Crs::wgs84())?;
+        let (name, mut geoms, attrs, crs) = wgs.into_parts();
+        geoms.iter_mut().flatten().for_each(orient_rfc7946);
+        to_feature_collection(&Layer::new(name, geoms, attrs, crs)?, false)
     };
     write_atomic(path, |tmp| {
         let file = std::fs::File::create(tmp).map_err(|e| Error::io(path, e))?;
@@ -488,4 +493,14 @@ pub(crate) fn write(layer: &Layer, path: &Path, keep_crs: bool) -> Result<()> {
         serde_json::to_writer(&mut w, &fc).map_err(|e| Error::io(path, e.into()))?;
         std::io::Write::flush(&mut w).map_err(|e| Error::io(path, e))
     })
+}
+
+fn orient_rfc7946(g: &mut Geometry<f64>) {
+    use geo::orient::{Direction, Orient};
+    match g {
+        Geometry::Polygon(p) => *p = p.orient(Direction::Default),
+        Geometry::MultiPolygon(m) => *m = m.orient(Direction::Default),
+        Geometry::GeometryCollection(gc) => gc.0.iter_mut().for_each(orient_rfc7946),
+        _ => {}
+    }
 }

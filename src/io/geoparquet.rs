@@ -37,6 +37,7 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
         });
     let df = reader.finish().map_err(bad)?;
     let name = display_name(path, None);
+    let mut drop_columns: Vec<String> = Vec::new();
     let (column, crs, crs_found) = match geo_meta {
         Some(text) => {
             let meta: Value = serde_json::from_str(&text).map_err(|e| {
@@ -56,6 +57,16 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
                         format!("the \"geo\" metadata does not describe column {column:?}"),
                     )
                 })?;
+            // Covering columns (a per-row bbox struct) are derived data, not attributes.
+            if let Some(cover) = colmeta.get("covering").and_then(Value::as_object) {
+                for spec in cover.values().filter_map(Value::as_object) {
+                    for path in spec.values().filter_map(Value::as_array) {
+                        if let Some(c) = path.first().and_then(Value::as_str) {
+                            drop_columns.push(c.to_string());
+                        }
+                    }
+                }
+            }
             let encoding = colmeta
                 .get("encoding")
                 .and_then(Value::as_str)
@@ -112,9 +123,10 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
         } => Error::feature(path, feature, reason),
         e => e,
     })?;
-    let attributes = df
-        .drop(&column)
-        .map_err(|e| Error::format(path, e.to_string()))?;
+    drop_columns.push(column.clone());
+    drop_columns.sort();
+    drop_columns.dedup();
+    let attributes = df.drop_many(drop_columns);
     Ok(Raw {
         geometries,
         attributes,

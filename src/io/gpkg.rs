@@ -55,7 +55,7 @@ fn open(path: &Path) -> Result<Connection> {
 
 fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>> {
     let mut stmt = conn
-        .prepare("SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY table_name")
+        .prepare("SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY rowid")
         .map_err(|e| Error::format(path, format!("not a GeoPackage (no gpkg_contents table): {e}")))?;
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))

@@ -143,6 +143,10 @@ pub(crate) struct Raw {
 /// assert_eq!(layer.crs().epsg(), 3011);
 /// ```
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer> {
+    read_inner(path, opts).map_err(|e| e.in_file(path))
+}
+
+fn read_inner(path: &Path, opts: &ReadOptions) -> Result<Layer> {
     require_file(path)?;
     let raw = match Format::of(path)? {
         Format::Shapefile => shp::read(path)?,
@@ -192,6 +196,10 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer> {
 
 /// Read a table without geometry from CSV or an Excel workbook.
 pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
+    read_table_inner(path, opts).map_err(|e| e.in_file(path))
+}
+
+fn read_table_inner(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
     require_file(path)?;
     match Format::of(path)? {
         Format::Csv => csv::read_table(path, opts),
@@ -208,6 +216,10 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
 
 /// Write a layer; the format follows the extension (`.gpkg`, `.parquet`, `.geojson`).
 pub fn write(layer: &Layer, path: &Path, opts: &WriteOptions) -> Result<()> {
+    write_inner(layer, path, opts).map_err(|e| e.in_file(path))
+}
+
+fn write_inner(layer: &Layer, path: &Path, opts: &WriteOptions) -> Result<()> {
     match Format::of(path)? {
         Format::GeoPackage => gpkg::write(layer, path, opts.layer.as_deref()),
         Format::GeoParquet => geoparquet::write(layer, path),

@@ -299,170 +299,200 @@ fn read_dbf(dbf: &Path, cpg: Option<&Path>) -> Result<DataFrame> {
             ),
         ));
     }
+    // The header and field descriptors are read by `dbase`; the values are
+    // decoded here, field by field, so that a blank or damaged value is null
+    // (as GDAL reads it) instead of failing the whole record.
+    let reader = dbase::ReaderBuilder::new()
+        .with_encoding(dbase::encoding::EncodingRs::from(encoding_rs::WINDOWS_1252))
+        .build(Cursor::new(&bytes[..]))
+        .map_err(|e| Error::format(dbf, format!("cannot read the dBase header: {e}")))?;
+    let fields: Vec<Field> = {
+        let mut offset = 1usize;
+        reader
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(j, f)| {
+                let field = Field {
+                    name: f.name().to_string(),
+                    kind: f.field_type(),
+                    offset,
+                    len: f.length() as usize,
+                    // The decimal count is byte 17 of the field's 32-byte descriptor.
+                    decimals: bytes.get(32 + 32 * j + 17).copied().unwrap_or(0),
+                };
+                offset += field.len;
+                field
+            })
+            .collect()
+    };
+    let header = reader.header();
+    let (first, size, count) = (
+        header.offset_to_first_record as usize,
+        header.size_of_record as usize,
+        header.num_records as usize,
+    );
+    let needed: usize = fields.iter().map(|f| f.len).sum::<usize>() + 1;
+    if size < needed {
+        return Err(Error::format(
+            dbf,
+            format!("the header gives records of {size} bytes but the fields need {needed}"),
+        ));
+    }
+    let available = bytes.len().saturating_sub(first);
+    if count > available / size.max(1) {
+        return Err(Error::format(
+            dbf,
+            format!(
+                "the header promises {count} records of {size} bytes but the file holds only {available} bytes of records: it is truncated"
+            ),
+        ));
+    }
+    let record = |i: usize| &bytes[first + i * size..first + (i + 1) * size];
+    let is_text =
+        |f: &Field| matches!(f.kind, dbase::FieldType::Character | dbase::FieldType::Memo);
     let cpg_text = match cpg {
         Some(p) => Some(
             String::from_utf8_lossy(&std::fs::read(p).map_err(|e| Error::io(p, e))?).into_owned(),
         ),
         None => None,
     };
-    let declared = encoding_for(cpg_text.as_deref(), bytes[29]);
-    match declared {
-        Some(enc) => read_records(dbf, &bytes, dbase::encoding::EncodingRs::from(enc)),
-        None => match read_records(dbf, &bytes, dbase::Unicode) {
-            Err(Error::Format { detail, .. })
-                if detail.contains("decod") || detail.contains("utf") || detail.contains("UTF") =>
-            {
-                read_records(
-                    dbf,
-                    &bytes,
-                    dbase::encoding::EncodingRs::from(encoding_rs::WINDOWS_1252),
-                )
-            }
-            other => other,
-        },
-    }
-}
-
-enum Col {
-    Text(Vec<Option<String>>),
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
-    Date(Vec<Option<i32>>),
-    Datetime(Vec<Option<i64>>),
-}
-
-fn read_records(
-    dbf: &Path,
-    bytes: &[u8],
-    enc: impl Into<dbase::encoding::DynEncoding>,
-) -> Result<DataFrame> {
-    let mut reader = dbase::ReaderBuilder::new()
-        .with_encoding(enc)
-        .build(Cursor::new(bytes))
-        .map_err(|e| Error::format(dbf, format!("cannot read the dBase header: {e}")))?;
-    let header_records = reader.header().num_records as usize;
-    let fields: Vec<(String, dbase::FieldType, u8, u8)> = reader
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(j, f)| {
-            // The decimal count is byte 17 of the field's 32-byte descriptor.
-            let decimals = bytes.get(32 + 32 * j + 17).copied().unwrap_or(0);
-            (f.name().to_string(), f.field_type(), f.length(), decimals)
-        })
-        .collect();
-    let record_len: usize = fields.iter().map(|f| f.2 as usize).sum::<usize>() + 1;
-    let available = bytes
-        .len()
-        .saturating_sub(reader.header().offset_to_first_record as usize);
-    if header_records > available / record_len.max(1) {
-        return Err(Error::format(
-            dbf,
-            format!(
-                "the header promises {header_records} records of {record_len} bytes but the file holds only {} bytes of records: it is truncated",
-                available
-            ),
-        ));
-    }
-    let mut cols: Vec<Col> = fields
-        .iter()
-        .map(|(_, t, len, dec)| match t {
-            dbase::FieldType::Numeric if *dec == 0 && *len < 19 => Col::Int(Vec::new()),
-            dbase::FieldType::Integer => Col::Int(Vec::new()),
-            dbase::FieldType::Numeric
-            | dbase::FieldType::Float
-            | dbase::FieldType::Double
-            | dbase::FieldType::Currency => Col::Float(Vec::new()),
-            dbase::FieldType::Logical => Col::Bool(Vec::new()),
-            dbase::FieldType::Date => Col::Date(Vec::new()),
-            dbase::FieldType::DateTime => Col::Datetime(Vec::new()),
-            _ => Col::Text(Vec::new()),
-        })
-        .collect();
-    for (i, rec) in reader.iter_records().enumerate() {
-        let rec =
-            rec.map_err(|e| Error::feature(dbf, i, format!("cannot read the record: {e}")))?;
-        let mut map: std::collections::HashMap<String, dbase::FieldValue> = rec.into();
-        for ((name, ..), col) in fields.iter().zip(cols.iter_mut()) {
-            let v = map.remove(name);
-            push(col, v).map_err(|d| Error::feature(dbf, i, format!("field {name:?}: {d}")))?;
+    let encoding = encoding_for(cpg_text.as_deref(), bytes[29]).unwrap_or_else(|| {
+        let all_utf8 = (0..count).all(|i| {
+            let r = record(i);
+            fields
+                .iter()
+                .filter(|f| is_text(f))
+                .all(|f| std::str::from_utf8(&r[f.offset..f.offset + f.len]).is_ok())
+        });
+        if all_utf8 {
+            encoding_rs::UTF_8
+        } else {
+            encoding_rs::WINDOWS_1252
         }
-    }
+    });
     let columns: Vec<Column> = fields
         .iter()
-        .zip(cols)
-        .map(|((name, ..), col)| {
-            let name = PlSmallStr::from(name.as_str());
-            match col {
-                Col::Text(v) => Series::new(name, v).into_column(),
-                Col::Int(v) => Series::new(name, v).into_column(),
-                Col::Float(v) => Series::new(name, v).into_column(),
-                Col::Bool(v) => Series::new(name, v).into_column(),
-                Col::Date(v) => Series::new(name, v)
-                    .cast(&DataType::Date)
-                    .expect("i32 casts to date")
-                    .into_column(),
-                Col::Datetime(v) => Series::new(name, v)
-                    .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-                    .expect("i64 casts to datetime")
-                    .into_column(),
-            }
+        .map(|f| {
+            let raw = (0..count).map(|i| &record(i)[f.offset..f.offset + f.len]);
+            f.column(raw, encoding)
         })
         .collect();
-    let height = columns.first().map(|c| c.len()).unwrap_or(0);
-    DataFrame::new(height, columns)
+    DataFrame::new(count, columns)
         .map_err(|e| Error::format(dbf, format!("duplicate or bad field names: {e}")))
 }
 
-fn days_from_ce(y: u32, m: u32, d: u32) -> Option<i32> {
-    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    Some((date - epoch).num_days() as i32)
+struct Field {
+    name: String,
+    kind: dbase::FieldType,
+    offset: usize,
+    len: usize,
+    decimals: u8,
 }
 
-fn push(col: &mut Col, v: Option<dbase::FieldValue>) -> std::result::Result<(), String> {
-    use dbase::FieldValue as F;
-    match (col, v) {
-        (Col::Text(c), Some(F::Character(s))) => c.push(
-            s.map(|s| s.trim_end().to_string())
-                .filter(|s| !s.is_empty()),
-        ),
-        (Col::Text(c), Some(F::Memo(s))) => c.push(Some(s)),
-        (Col::Text(c), Some(other)) => c.push(Some(format!("{other:?}"))),
-        (Col::Int(c), Some(F::Numeric(n))) => c.push(match n {
-            Some(n) if n.fract() == 0.0 && n.abs() < 9.2e18 => Some(n as i64),
-            Some(n) => return Err(format!("{n} is not a whole number")),
-            None => None,
-        }),
-        (Col::Int(c), Some(F::Integer(n))) => c.push(Some(n as i64)),
-        (Col::Float(c), Some(F::Numeric(n))) => c.push(n),
-        (Col::Float(c), Some(F::Float(n))) => c.push(n.map(|f| f as f64)),
-        (Col::Float(c), Some(F::Double(n))) => c.push(Some(n)),
-        (Col::Float(c), Some(F::Currency(n))) => c.push(Some(n)),
-        (Col::Bool(c), Some(F::Logical(b))) => c.push(b),
-        (Col::Date(c), Some(F::Date(d))) => {
-            c.push(d.and_then(|d| days_from_ce(d.year(), d.month(), d.day())))
+fn ascii(raw: &[u8]) -> &str {
+    std::str::from_utf8(raw)
+        .unwrap_or("")
+        .trim_matches(|c: char| c == ' ' || c == '\0')
+}
+
+fn days_since_epoch(y: i32, m: u32, d: u32) -> Option<i32> {
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+    Some((date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+impl Field {
+    /// One column from the raw bytes of this field in every record.
+    fn column<'a>(
+        &self,
+        raw: impl Iterator<Item = &'a [u8]>,
+        enc: &'static encoding_rs::Encoding,
+    ) -> Column {
+        use dbase::FieldType as T;
+        let name = PlSmallStr::from(self.name.as_str());
+        match self.kind {
+            T::Numeric if self.decimals == 0 && self.len < 19 => Series::new(
+                name,
+                raw.map(|r| ascii(r).parse::<i64>().ok())
+                    .collect::<Vec<_>>(),
+            )
+            .into_column(),
+            T::Numeric | T::Float => Series::new(
+                name,
+                raw.map(|r| {
+                    ascii(r)
+                        .replace(',', ".")
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                })
+                .collect::<Vec<_>>(),
+            )
+            .into_column(),
+            T::Integer if self.len == 4 => Series::new(
+                name,
+                raw.map(|r| Some(i32::from_le_bytes([r[0], r[1], r[2], r[3]]) as i64))
+                    .collect::<Vec<_>>(),
+            )
+            .into_column(),
+            T::Double if self.len == 8 => Series::new(
+                name,
+                raw.map(|r| Some(f64::from_le_bytes(r.try_into().expect("8 bytes"))))
+                    .collect::<Vec<_>>(),
+            )
+            .into_column(),
+            T::Logical => Series::new(
+                name,
+                raw.map(|r| match r.first() {
+                    Some(b'T' | b't' | b'Y' | b'y') => Some(true),
+                    Some(b'F' | b'f' | b'N' | b'n') => Some(false),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+            )
+            .into_column(),
+            T::Date => Series::new(
+                name,
+                raw.map(|r| {
+                    let t = ascii(r);
+                    if t.len() != 8 {
+                        return None;
+                    }
+                    days_since_epoch(
+                        t[0..4].parse().ok()?,
+                        t[4..6].parse().ok()?,
+                        t[6..8].parse().ok()?,
+                    )
+                })
+                .collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Date)
+            .expect("i32 casts to date")
+            .into_column(),
+            T::DateTime if self.len == 8 => Series::new(
+                name,
+                raw.map(|r| {
+                    // Julian day number and milliseconds since midnight.
+                    let jd = i32::from_le_bytes([r[0], r[1], r[2], r[3]]) as i64;
+                    let ms = i32::from_le_bytes([r[4], r[5], r[6], r[7]]) as i64;
+                    (jd > 0).then(|| (jd - 2_440_588) * 86_400_000 + ms)
+                })
+                .collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .expect("i64 casts to datetime")
+            .into_column(),
+            T::Memo => Series::full_null(name, raw.count(), &DataType::String).into_column(),
+            _ => Series::new(
+                name,
+                raw.map(|r| {
+                    let text = enc.decode_without_bom_handling(r).0;
+                    let t = text.trim_end_matches([' ', '\0']).trim_start_matches(' ');
+                    (!t.is_empty()).then(|| t.to_string())
+                })
+                .collect::<Vec<_>>(),
+            )
+            .into_column(),
         }
-        (Col::Datetime(c), Some(F::DateTime(dt))) => {
-            let d = dt.date();
-            let t = dt.time();
-            let ms = days_from_ce(d.year(), d.month(), d.day()).map(|days| {
-                days as i64 * 86_400_000
-                    + (t.hours() as i64 * 3600 + t.minutes() as i64 * 60 + t.seconds() as i64)
-                        * 1000
-            });
-            c.push(ms)
-        }
-        (col, None) => match col {
-            Col::Text(c) => c.push(None),
-            Col::Int(c) => c.push(None),
-            Col::Float(c) => c.push(None),
-            Col::Bool(c) => c.push(None),
-            Col::Date(c) => c.push(None),
-            Col::Datetime(c) => c.push(None),
-        },
-        (_, Some(other)) => return Err(format!("unexpected value {other:?}")),
     }
-    Ok(())
 }

@@ -31,6 +31,20 @@ pub fn to_wkb_series(name: &str, geoms: &[Option<Geometry<f64>>]) -> Result<Seri
 
 /// Geometries from a `Binary` column of WKB; `layer` names the data in errors.
 pub fn from_wkb_column(layer: &str, col: &Column) -> Result<Vec<Option<Geometry<f64>>>> {
+    // GeoArrow-tagged WKB (`geoarrow.wkb`, as pyarrow writes GeoParquet) is
+    // an extension type over binary storage.
+    let storage;
+    let col = match col.dtype() {
+        DataType::Extension(..) => {
+            storage = col
+                .as_materialized_series()
+                .ext()
+                .map(|e| e.storage().clone().into_column())
+                .map_err(|e| Error::InvalidArgument(format!("{layer}: {e}")))?;
+            &storage
+        }
+        _ => col,
+    };
     let ca = col.binary().map_err(|_| {
         Error::InvalidArgument(format!(
             "{layer}: geometry column {:?} must hold WKB (binary), not {}",

@@ -360,6 +360,20 @@ def _gpkg(c: _Corpus) -> None:
                oracle="pyogrio", layer="omraden", writer="GDAL GPKG (pyogrio, arrow)")
     c.bad["gpkg_layer_choice"] = {"file": c.rel(path), "layers": ["punkter", "vagar", "omraden"]}
 
+    # 3-D polygons and points (GPKG geometry blobs with Z).
+    z = gpd.GeoDataFrame(
+        {"namn": pd.array(["Höjd", "Dal"], dtype="string")},
+        geometry=[Polygon([(152000.0, 6582000.0, 30.5), (152100.0, 6582000.0, 31.0), (152100.0, 6582100.0, 29.25),
+                           (152000.0, 6582000.0, 30.5)]),
+                  Polygon([(153000.0, 6583000.0, 1.0), (153050.0, 6583000.0, 1.0), (153000.0, 6583050.0, 2.0),
+                           (153000.0, 6583000.0, 1.0)])],
+        crs="EPSG:3011",
+    )
+    path = d / "hojd_z.gpkg"
+    pyogrio.write_dataframe(z, path, layer="hojd", driver="GPKG", use_arrow=True)
+    c.add_good("gpkg_z", path, z, epsg=3011, dtypes={"namn": "str"}, oracle="pyogrio", layer="hojd",
+               writer="GDAL GPKG (pyogrio), PolygonZ", notes="3-D; compared in x and y")
+
     # A layer with no features.
     path = d / "tom.gpkg"
     pyogrio.write_dataframe(base_frame().iloc[:0], path, layer="tom", driver="GPKG", use_arrow=True,
@@ -602,6 +616,20 @@ def _shapefiles(c: _Corpus) -> None:
                dtypes={"namn": "str", "antal": "int", "vikt": "float", "datum": "date"}, oracle="pyogrio",
                writer="DuckDB spatial COPY (FORMAT GDAL, DRIVER 'ESRI Shapefile')")
 
+    # 3-D: PolyLineZ (shape type 13) with heights, as surveyed networks often come.
+    df = gpd.GeoDataFrame(
+        {"id": pd.array([1, 2], dtype="Int64")},
+        geometry=[LineString([(150000.5, 6580000.25, 12.5), (150100.0, 6580100.0, 14.75), (150200.0, 6580050.0, 9.0)]),
+                  MultiLineString([[(151000.0, 6581000.0, 1.0), (151010.0, 6581010.0, 2.0)],
+                                   [(151020.0, 6581020.0, 3.0), (151030.0, 6581030.0, 4.0)]])],
+        crs="EPSG:3011",
+    )
+    path = d / "linjer_z.shp"
+    _write_shp(df, path, encoding="UTF-8")
+    assert int.from_bytes(path.read_bytes()[32:36], "little") == 13
+    c.add_good("shp_z", path, df, epsg=3011, dtypes={"id": "int"}, oracle="pyogrio",
+               writer="GDAL ESRI Shapefile (pyogrio), PolyLineZ", notes="3-D; compared in x and y")
+
     # Null dates (blank 'D' fields), null numbers and null text in a DBF.
     df = gpd.GeoDataFrame(
         {
@@ -679,6 +707,17 @@ def _geojson(c: _Corpus) -> None:
     c.add_good("geojson_crs_member", path, df, epsg=3011, dtypes=GEOJSON_DTYPES, oracle="pyogrio",
                writer="GDAL GeoJSON (pyogrio), legacy crs member",
                notes="dates are ISO strings in GeoJSON; a reader may keep them as text")
+
+    # 3-D positions [lon, lat, height] (RFC 7946 allows a third number).
+    z = gpd.GeoDataFrame(
+        {"namn": pd.array(["Kaknästornet", "Stadshuset"], dtype="string")},
+        geometry=[Point(18.1099, 59.3352, 155.0), LineString([(18.0546, 59.3275, 10.0), (18.0550, 59.3278, 106.0)])],
+        crs="EPSG:4326",
+    )
+    path = d / "hojd_3d.geojson"
+    pyogrio.write_dataframe(z, path, driver="GeoJSON", layer_options={"RFC7946": "YES"})
+    c.add_good("geojson_3d", path, z, epsg=4326, dtypes={"namn": "str"}, oracle="pyogrio",
+               writer="GDAL GeoJSON (pyogrio), RFC7946=YES, 3-D positions", notes="3-D; compared in x and y")
 
     # Hand-written: null geometries, mixed property types, properties missing
     # from some features, a feature with "properties": null.
@@ -906,9 +945,6 @@ def _other(c: _Corpus) -> None:
     pyogrio.write_dataframe(base_frame(with_null_geometry=False).iloc[:1][["namn", "geometry"]], p,
                             driver="FlatGeobuf")
     c.add_bad("unsupported_fgb", p, extension=".fgb")
-    p = d / "anteckning.txt"
-    p.write_text("inte geodata\n", encoding="utf-8")
-    c.add_bad("unsupported_txt", p, extension=".txt")
 
 
 def make_corpus(out_dir: Path, stockholm: Path | None = None) -> dict[str, Any]:

@@ -83,7 +83,14 @@ fn round_trip_shp_gpkg_parquet_geojson_keeps_everything() {
         assert_eq!(l.crs().epsg(), 3011);
         assert_eq!(names(l), names(&shp));
         for (i, (g, h)) in l.geometries().iter().zip(shp.geometries()).enumerate() {
-            assert!(g == h, "{}: feature {i} differs: {:?}", l.name(), g.as_ref().map(|g| geo::CoordsIter::coords_iter(g).zip(geo::CoordsIter::coords_iter(h.as_ref().unwrap())).find(|(a, b)| a != b)));
+            assert!(
+                g == h,
+                "{}: feature {i} differs: {:?}",
+                l.name(),
+                g.as_ref().map(|g| geo::CoordsIter::coords_iter(g)
+                    .zip(geo::CoordsIter::coords_iter(h.as_ref().unwrap()))
+                    .find(|(a, b)| a != b))
+            );
         }
     }
 }
