@@ -23,6 +23,7 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
             format!("file is {len} bytes: too short to be Parquet"),
         ));
     }
+    preflight(path)?;
     let bad = |e: PolarsError| Error::format(path, format!("not a readable Parquet file: {e}"));
     let mut reader = ParquetReader::new(file);
     let geo_meta: Option<String> = reader
@@ -134,6 +135,60 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
         crs_found,
         name,
     })
+}
+
+/// Check the footer and every page header against the file before polars
+/// decodes it: a damaged count would otherwise make the decoder reserve
+/// memory for billions of values and abort the process.
+fn preflight(path: &Path) -> Result<()> {
+    use polars_parquet::parquet::page::CompressedPage;
+    use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
+
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let len = bytes.len() as u64;
+    let bad = |detail: String| Error::format(path, format!("damaged Parquet file: {detail}"));
+    let meta = read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| bad(e.to_string()))?;
+    // Run-length encoding lets few bytes stand for many values, but not for
+    // more than this many a byte.
+    let limit = (len.saturating_mul(8192)).min(1 << 34);
+    let buffer = polars_buffer::Buffer::from(bytes);
+    let mut total_rows = 0u64;
+    for (g, rg) in meta.row_groups.iter().enumerate() {
+        let rows = rg.num_rows() as u64;
+        total_rows = total_rows.saturating_add(rows);
+        if rows > limit {
+            return Err(bad(format!("row group {g} claims {rows} rows in a file of {len} bytes")));
+        }
+        for col in rg.parquet_columns() {
+            let name = &col.descriptor().path_in_schema;
+            let values = col.num_values();
+            let range = col.byte_range();
+            if values < 0 || values as u64 > limit || range.end > len || range.start > range.end {
+                return Err(bad(format!("column {name:?} of row group {g} has impossible sizes")));
+            }
+            let pages = get_page_iterator(col, std::io::Cursor::new(buffer.clone()), Vec::new(), len as usize)
+                .map_err(|e| bad(e.to_string()))?;
+            let mut seen = 0u64;
+            for page in pages {
+                let page = page.map_err(|e| bad(format!("column {name:?}: {e}")))?;
+                if let CompressedPage::Data(d) = page {
+                    seen = seen.saturating_add(d.num_values() as u64);
+                    if seen > values as u64 {
+                        return Err(bad(format!(
+                            "column {name:?} of row group {g}: its pages hold more values than its metadata says ({values})"
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    if total_rows != meta.num_rows as u64 {
+        return Err(bad(format!(
+            "the footer says {} rows but the row groups hold {total_rows}",
+            meta.num_rows
+        )));
+    }
+    Ok(())
 }
 
 /// The `geo` metadata for a layer written with geometry column `column`.
