@@ -147,7 +147,8 @@ fn preflight(path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let len = bytes.len() as u64;
     let bad = |detail: String| Error::format(path, format!("damaged Parquet file: {detail}"));
-    let meta = read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| bad(e.to_string()))?;
+    let meta =
+        read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| bad(e.to_string()))?;
     // Run-length encoding lets few bytes stand for many values, but not for
     // more than this many a byte.
     let limit = (len.saturating_mul(8192)).min(1 << 34);
@@ -157,17 +158,26 @@ fn preflight(path: &Path) -> Result<()> {
         let rows = rg.num_rows() as u64;
         total_rows = total_rows.saturating_add(rows);
         if rows > limit {
-            return Err(bad(format!("row group {g} claims {rows} rows in a file of {len} bytes")));
+            return Err(bad(format!(
+                "row group {g} claims {rows} rows in a file of {len} bytes"
+            )));
         }
         for col in rg.parquet_columns() {
             let name = &col.descriptor().path_in_schema;
             let values = col.num_values();
             let range = col.byte_range();
             if values < 0 || values as u64 > limit || range.end > len || range.start > range.end {
-                return Err(bad(format!("column {name:?} of row group {g} has impossible sizes")));
+                return Err(bad(format!(
+                    "column {name:?} of row group {g} has impossible sizes"
+                )));
             }
-            let pages = get_page_iterator(col, std::io::Cursor::new(buffer.clone()), Vec::new(), len as usize)
-                .map_err(|e| bad(e.to_string()))?;
+            let pages = get_page_iterator(
+                col,
+                std::io::Cursor::new(buffer.clone()),
+                Vec::new(),
+                len as usize,
+            )
+            .map_err(|e| bad(e.to_string()))?;
             let mut seen = 0u64;
             for page in pages {
                 let page = page.map_err(|e| bad(format!("column {name:?}: {e}")))?;

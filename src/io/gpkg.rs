@@ -560,44 +560,29 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
 
 fn sql_values(col: &Column) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value as V;
-    match col.dtype() {
-        DataType::Date | DataType::Datetime(..) => super::geojson::column_values(col)
-            .into_iter()
-            .map(|v| match v {
-                serde_json::Value::String(s) => V::Text(if col.dtype() == &DataType::Date {
-                    s
-                } else {
-                    format!("{s}Z")
-                }),
-                _ => V::Null,
-            })
-            .collect(),
-        DataType::Binary => col
+    use serde_json::Value as J;
+    if col.dtype() == &DataType::Binary {
+        return col
             .binary()
             .expect("binary column")
             .iter()
             .map(|b| b.map(|b| V::Blob(b.to_vec())).unwrap_or(V::Null))
-            .collect(),
-        _ => col
-            .as_materialized_series()
-            .iter()
-            .map(|v| match v {
-                AnyValue::Null => V::Null,
-                AnyValue::Boolean(b) => V::Integer(b as i64),
-                AnyValue::String(s) => V::Text(s.to_string()),
-                AnyValue::StringOwned(s) => V::Text(s.to_string()),
-                AnyValue::Float32(f) => V::Real(f as f64),
-                AnyValue::Float64(f) => V::Real(f),
-                AnyValue::Int8(i) => V::Integer(i as i64),
-                AnyValue::Int16(i) => V::Integer(i as i64),
-                AnyValue::Int32(i) => V::Integer(i as i64),
-                AnyValue::Int64(i) => V::Integer(i),
-                AnyValue::UInt8(i) => V::Integer(i as i64),
-                AnyValue::UInt16(i) => V::Integer(i as i64),
-                AnyValue::UInt32(i) => V::Integer(i as i64),
-                AnyValue::UInt64(i) => V::Integer(i as i64),
-                other => V::Text(other.to_string()),
-            })
-            .collect(),
+            .collect();
     }
+    // GeoPackage DATETIME is ISO 8601 text in UTC.
+    let utc = matches!(col.dtype(), DataType::Datetime(..));
+    super::geojson::column_values(col)
+        .into_iter()
+        .map(|v| match v {
+            J::Null => V::Null,
+            J::Bool(b) => V::Integer(b as i64),
+            J::Number(n) => n
+                .as_i64()
+                .map(V::Integer)
+                .unwrap_or_else(|| V::Real(n.as_f64().unwrap_or(f64::NAN))),
+            J::String(s) if utc => V::Text(format!("{s}Z")),
+            J::String(s) => V::Text(s),
+            other => V::Text(other.to_string()),
+        })
+        .collect()
 }

@@ -164,9 +164,10 @@ fn unknown_crs_is_refused_unless_given() {
     .unwrap();
     let e = err(&p);
     assert!(
-        matches!(e, Error::Crs { .. }) && e.to_string().contains("EPSG:9999"),
+        matches!(e.inner(), Error::Crs { .. }) && e.to_string().contains("EPSG:9999"),
         "{e}"
     );
+    assert_eq!(e.path(), Some(p.as_path()));
     let opts = ReadOptions {
         crs: Some(Crs::from_epsg(3006).unwrap()),
         ..Default::default()
