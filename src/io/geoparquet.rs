@@ -15,17 +15,18 @@ use crate::error::{Error, Result};
 use crate::layer::Layer;
 
 pub(crate) fn read(path: &Path) -> Result<Raw> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let len = bytes.len();
     if len < 12 {
         return Err(Error::format(
             path,
             format!("file is {len} bytes: too short to be Parquet"),
         ));
     }
-    preflight(path)?;
+    let buffer = polars_buffer::Buffer::from(bytes);
+    preflight(path, &buffer)?;
     let bad = |e: PolarsError| Error::format(path, format!("not a readable Parquet file: {e}"));
-    let mut reader = ParquetReader::new(file);
+    let mut reader = ParquetReader::new(std::io::Cursor::new(buffer));
     let geo_meta: Option<String> = reader
         .get_metadata()
         .map_err(bad)?
@@ -140,7 +141,7 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
 /// Check the footer and every page header against the file before polars
 /// decodes it: a damaged count would otherwise make the decoder reserve
 /// memory for billions of values and abort the process.
-fn preflight(path: &Path) -> Result<()> {
+fn preflight(path: &Path, buffer: &polars_buffer::Buffer<u8>) -> Result<()> {
     use polars_parquet::parquet::page::CompressedPage;
     use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
@@ -152,7 +153,6 @@ fn preflight(path: &Path) -> Result<()> {
     // Run-length encoding lets few bytes stand for many values, but not for
     // more than this many a byte.
     let limit = (len.saturating_mul(8192)).min(1 << 34);
-    let buffer = polars_buffer::Buffer::from(bytes);
     let mut total_rows = 0u64;
     for (g, rg) in meta.row_groups.iter().enumerate() {
         let rows = rg.num_rows() as u64;
