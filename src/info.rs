@@ -65,26 +65,21 @@ pub fn summarise(path: &Path, opts: &ReadOptions) -> Result<Vec<Summary>> {
         ..opts.clone()
     };
     match format {
-        Format::GeoPackage if opts.layer.is_none() => {
-            if !path.exists() {
-                io::read(path, &allow)?;
-            }
-            io::gpkg::list_layers(path)?
-                .into_iter()
-                .map(|l| {
-                    let o = ReadOptions {
-                        layer: Some(l.clone()),
-                        ..allow.clone()
-                    };
-                    Ok(Summary::of_layer(
-                        path,
-                        format,
-                        Some(l),
-                        &io::read(path, &o)?,
-                    ))
-                })
-                .collect()
-        }
+        Format::GeoPackage if opts.layer.is_none() => io::gpkg::list_layers(path)?
+            .into_iter()
+            .map(|l| {
+                let o = ReadOptions {
+                    layer: Some(l.clone()),
+                    ..allow.clone()
+                };
+                Ok(Summary::of_layer(
+                    path,
+                    format,
+                    Some(l),
+                    &io::read(path, &o)?,
+                ))
+            })
+            .collect(),
         Format::Xlsx => table_summary(path, format, &opts.table),
         Format::Csv => match io::read(path, &allow) {
             Ok(layer) => Ok(vec![Summary::of_layer(path, format, None, &layer)]),

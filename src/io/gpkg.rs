@@ -112,7 +112,7 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
                 format!("layer {table:?} has no entry in gpkg_geometry_columns: {e}"),
             )
         })?;
-    let (crs, crs_found) = srs(&conn, path, srs_id)?;
+    let (crs, crs_found) = srs(&conn, srs_id);
 
     // Columns, in table order, without the primary key (the feature id).
     let mut stmt = conn
@@ -190,7 +190,7 @@ pub(crate) fn read(path: &Path, layer: Option<&str>) -> Result<Raw> {
     })
 }
 
-fn srs(conn: &Connection, path: &Path, srs_id: i64) -> Result<(Option<Crs>, Option<String>)> {
+fn srs(conn: &Connection, srs_id: i64) -> (Option<Crs>, Option<String>) {
     let row: Option<(String, i64, String)> = conn
         .query_row(
             "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
@@ -199,16 +199,15 @@ fn srs(conn: &Connection, path: &Path, srs_id: i64) -> Result<(Option<Crs>, Opti
         )
         .ok();
     let Some((org, code, def)) = row else {
-        return Ok((
+        return (
             None,
             Some(format!(
                 "srs_id {srs_id}, which gpkg_spatial_ref_sys does not list"
             )),
-        ));
+        );
     };
-    let _ = path;
     if srs_id <= 0 || def.trim().eq_ignore_ascii_case("undefined") {
-        return Ok((None, Some(format!("srs_id {srs_id} (undefined)"))));
+        return (None, Some(format!("srs_id {srs_id} (undefined)")));
     }
     let crs = if org.eq_ignore_ascii_case("EPSG") {
         Crs::from_epsg(code as u32).ok()
@@ -217,7 +216,7 @@ fn srs(conn: &Connection, path: &Path, srs_id: i64) -> Result<(Option<Crs>, Opti
     }
     .or_else(|| crate::crs::identify_wkt(&def));
     let shown: String = def.chars().take(80).collect();
-    Ok((crs, Some(format!("{org}:{code} {shown}"))))
+    (crs, Some(format!("{org}:{code} {shown}")))
 }
 
 /// Decode a GeoPackage binary geometry (header + WKB). Empty is `None`.

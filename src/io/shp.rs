@@ -227,11 +227,7 @@ fn polygons(rings: impl Iterator<Item = Vec<Coord<f64>>>) -> Geometry<f64> {
         }
     }
     for h in holes {
-        let probe =
-            h.0.iter()
-                .copied()
-                .find(|&p| outers.iter().any(|(o, _)| o.intersects(&Point::from(p))));
-        let owner = probe.and_then(|p| {
+        let owner = h.0.first().and_then(|&p| {
             outers
                 .iter()
                 .enumerate()
