@@ -26,6 +26,7 @@
 //! ```
 
 pub mod crs;
+pub mod engine;
 pub mod error;
 pub mod geom;
 pub mod info;

@@ -4,6 +4,7 @@
 //! sides); geometries stay in Rust inside `Layer`. All work runs without
 //! the GIL, and no panic reaches Python.
 
+mod engine;
 mod error;
 
 use std::io::Cursor;
@@ -38,7 +39,7 @@ fn ipc_frame(bytes: &[u8]) -> lagesbild::Result<DataFrame> {
 /// A coordinate reference system, identified by its EPSG code.
 #[pyclass(name = "Crs", module = "lagesbild", frozen, from_py_object)]
 #[derive(Clone)]
-struct PyCrs(Crs);
+pub(crate) struct PyCrs(pub(crate) Crs);
 
 #[pymethods]
 impl PyCrs {
@@ -113,7 +114,7 @@ impl PyCrs {
 
 /// Features: geometries in one CRS plus attributes (the core `Layer`).
 #[pyclass(name = "Layer", module = "lagesbild._lagesbild", frozen)]
-struct PyLayer(Layer);
+pub(crate) struct PyLayer(pub(crate) Layer);
 
 #[pymethods]
 impl PyLayer {
@@ -337,6 +338,7 @@ fn _lagesbild(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_table_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(list_layers, m)?)?;
     m.add_function(wrap_pyfunction!(info, m)?)?;
+    engine::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

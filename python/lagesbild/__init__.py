@@ -22,6 +22,19 @@ from lagesbild.exceptions import (
     InvalidGeometryError,
     LagesbildError,
 )
+from lagesbild.engine import (
+    assign,
+    buffer,
+    dissolve,
+    length_within,
+    nearest,
+    overlay,
+    overlay_area,
+    set_threads,
+    sjoin,
+    threads,
+    within_distance,
+)
 from lagesbild.io import list_layers, read, read_table
 from lagesbild.layer import Layer
 
@@ -37,6 +50,17 @@ __all__ = [
     "LagesbildError",
     "Layer",
     "__version__",
+    "assign",
+    "buffer",
+    "dissolve",
+    "length_within",
+    "nearest",
+    "overlay",
+    "overlay_area",
+    "set_threads",
+    "sjoin",
+    "threads",
+    "within_distance",
     "list_layers",
     "read",
     "read_table",

@@ -1,0 +1,550 @@
+"""Spatial operations: assign, joins, overlays, distances, buffers, dissolves.
+
+Each function takes :class:`~lagesbild.Layer` objects (and, for points, a
+polars DataFrame with coordinate columns: the fast columnar path) and gives
+polars results. The work runs in the Rust core on the library's own thread
+pool (:func:`set_threads`) without holding the GIL.
+
+Metric operations refuse layers in longitude/latitude, and every operation
+on two layers refuses two different CRSs with a :class:`CrsError` naming
+both and the fix (``to_crs``). A point DataFrame is taken to be in the other
+layer's CRS unless ``crs=`` says otherwise, in which case its coordinates
+are transformed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from lagesbild import _lagesbild
+from lagesbild._lagesbild import Crs
+from lagesbild.exceptions import ColumnNotFoundError, InvalidArgumentError
+from lagesbild.layer import Layer
+
+__all__ = [
+    "assign",
+    "buffer",
+    "dissolve",
+    "length_within",
+    "nearest",
+    "overlay",
+    "overlay_area",
+    "set_threads",
+    "sjoin",
+    "threads",
+    "within_distance",
+]
+
+_NONE = 0xFFFFFFFF
+
+
+def set_threads(n: int) -> None:
+    """Set how many threads the engine uses; may be called again at any time.
+
+    Without it the count follows the ``RAYON_NUM_THREADS`` environment
+    variable, or the number of cores.
+
+    Examples
+    --------
+    >>> lb.set_threads(1); lb.threads()
+    1
+    >>> lb.set_threads(2); lb.threads()
+    2
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        msg = f"set_threads: the number of threads must be a whole number of at least 1, not {n!r}"
+        raise InvalidArgumentError(msg)
+    _lagesbild.set_threads(n)
+
+
+def threads() -> int:
+    """The number of threads the engine uses."""
+    return _lagesbild.threads()
+
+
+def _u32(b: bytes) -> np.ndarray:
+    return np.frombuffer(b, dtype=np.uint32)
+
+
+def _f64(b: bytes) -> np.ndarray:
+    return np.frombuffer(b, dtype=np.float64)
+
+
+def _rows(codes: np.ndarray, name: str) -> pl.Series:
+    """Row positions as a UInt32 Series, null where the core said none."""
+    s = pl.Series(name, codes, dtype=pl.UInt32)
+    if (codes == _NONE).any():
+        s = pl.select(pl.when(s != _NONE).then(s).alias(name)).to_series()
+    return s
+
+
+def _need_layer(value: object, arg: str, fn: str) -> Layer:
+    if not isinstance(value, Layer):
+        msg = f"{fn}: {arg} must be a lagesbild.Layer, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value
+
+
+def _xy(
+    points: pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, target: Crs, fn: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 coordinate arrays of a point DataFrame, in ``target``'s CRS."""
+    arrays = []
+    for col in (x, y):
+        if col not in points.columns:
+            msg = f"{fn}: the points have no column {col!r} (columns: {', '.join(points.columns)}); name the coordinate columns with x= and y="
+            raise ColumnNotFoundError(msg, column=col)
+        s = points[col]
+        if not s.dtype.is_numeric():
+            msg = f"{fn}: column {col!r} holds {s.dtype}, not numbers"
+            raise InvalidArgumentError(msg, column=col)
+        arrays.append(np.ascontiguousarray(s.cast(pl.Float64).to_numpy(), dtype=np.float64))
+    xs, ys = arrays
+    if crs is not None and Crs(crs) != target:
+        bx, by = _lagesbild.transform_xy(xs, ys, Crs(crs), target)
+        xs, ys = _f64(bx), _f64(by)
+    return xs, ys
+
+
+def _points_xy(
+    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, target: Crs, fn: str
+) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(points, pl.DataFrame):
+        return _xy(points, x, y, crs, target, fn)
+    if isinstance(points, Layer):
+        if crs is not None:
+            msg = f"{fn}: crs= is for a DataFrame of coordinates; a Layer knows its CRS (use to_crs)"
+            raise InvalidArgumentError(msg)
+        if points.crs != target:
+            from lagesbild.exceptions import CrsError
+
+            msg = (
+                f"{fn}: {points.name} and the other layer are in different CRSs "
+                f"({points.name} is in EPSG:{points.crs.epsg}, the other in EPSG:{target.epsg}); "
+                f"bring one to the other's CRS first, e.g. points.to_crs({target.epsg})"
+            )
+            raise CrsError(msg)
+        bx, by = _lagesbild.point_xy(points._inner, fn)
+        return _f64(bx), _f64(by)
+    msg = f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, not {type(points).__name__}"
+    raise TypeError(msg)
+
+
+def _key_values(layer: Layer, key: str, fn: str) -> pl.Series:
+    attrs = layer.attributes
+    if key not in attrs.columns:
+        msg = f"{fn}: {layer.name} has no column {key!r} (columns: {', '.join(attrs.columns)})"
+        raise ColumnNotFoundError(msg, column=key)
+    return attrs[key]
+
+
+def _by_rows(values: pl.Series, rows: pl.Series, name: str) -> pl.Series:
+    """``values`` at ``rows`` (null rows give null), a text key as an Enum."""
+    if values.dtype in (pl.String, pl.Categorical):
+        cats = values.cast(pl.String).drop_nulls().unique(maintain_order=True)
+        values = values.cast(pl.String).cast(pl.Enum(cats.to_list()))
+    return values.gather(rows).alias(name)
+
+
+def assign(
+    points: Layer | pl.DataFrame,
+    areas: Layer,
+    key: str = "name",
+    *,
+    x: str = "x",
+    y: str = "y",
+    crs: int | str | Crs | None = None,
+) -> pl.Series:
+    """The area each point lies in, one value per point in input order.
+
+    Parameters
+    ----------
+    points
+        A layer of points, or a polars DataFrame with coordinate columns
+        ``x`` and ``y`` (the fast path: no geometry objects are made),
+        taken to be in the areas' CRS unless ``crs`` says otherwise.
+    areas
+        A layer of polygons.
+    key
+        The areas' column whose value each point gets.
+    x, y, crs
+        The coordinate columns and CRS of a point DataFrame.
+
+    Returns
+    -------
+    polars.Series
+        Named ``key``; null for a point outside every area (or with a null
+        coordinate). A text key comes back as a polars ``Enum`` of the
+        areas' key values (four bytes a point), another key in its own dtype.
+
+    Notes
+    -----
+    A point goes to the **first area, in the layer's order, whose closed
+    region (interior or boundary) contains it**. So a point on a boundary
+    two areas share, or inside two overlapping areas, is counted exactly
+    once, and the counts per area add up to the number of points in the
+    union of the areas (geopandas' ``within`` counts boundary points in no
+    area, ``intersects`` in both). Invalid area polygons are refused with
+    the feature named.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> areas = lb.Layer.from_polars(pl.DataFrame({
+    ...     "name": ["west", "east"],
+    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)),
+    ...                  shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3011)
+    >>> pts = pl.DataFrame({"x": [5.0, 10.0, 15.0, 25.0], "y": [5.0, 5.0, 5.0, 5.0]})
+    >>> lb.assign(pts, areas, key="name").to_list()
+    ['west', 'west', 'east', None]
+    """
+    _need_layer(areas, "areas", "assign")
+    values = _key_values(areas, key, "assign")
+    if isinstance(points, Layer) and crs is None and points.crs == areas.crs:
+        codes = _u32(_lagesbild.assign_layer(points._inner, areas._inner))
+    else:
+        xs, ys = _points_xy(points, x, y, crs, areas.crs, "assign")
+        codes = _u32(_lagesbild.assign_xy(xs, ys, areas._inner))
+    return _by_rows(values, _rows(codes, "row"), key)
+
+
+def _suffixed(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    reserved = {"left_index", "right_index"}
+    clash = (set(left.columns) & set(right.columns)) | (reserved & (set(left.columns) | set(right.columns)))
+    lren = {c: f"{c}_left" for c in left.columns if c in clash}
+    rren = {c: f"{c}_right" for c in right.columns if c in clash}
+    return left.rename(lren), right.rename(rren)
+
+
+def sjoin(
+    left: Layer,
+    right: Layer,
+    how: Literal["inner", "left"] = "inner",
+    predicate: Literal["intersects", "within", "contains"] = "intersects",
+) -> Layer:
+    """Join the attributes of ``right`` to ``left`` where their geometries match.
+
+    Which pairs match follows geopandas' ``sjoin``: ``intersects`` (any
+    common point, boundaries included), ``within`` (left inside right, not
+    merely on its boundary), ``contains`` (right inside left).
+
+    Returns
+    -------
+    Layer
+        One feature per matching pair (sorted by left row, then right row),
+        with the left geometry, both attribute sets (clashing names get
+        ``_left``/``_right`` suffixes) and the row positions
+        ``left_index``/``right_index``. With ``how="left"`` a left feature
+        without a match is kept once, with nulls on the right.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> areas = lb.Layer.from_polars(pl.DataFrame({"name": ["a"],
+    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10))]}), crs=3011)
+    >>> pts = lb.Layer.from_polars(pl.DataFrame({"id": [1, 2],
+    ...     "geometry": [shapely.to_wkb(shapely.Point(5, 5)), shapely.to_wkb(shapely.Point(50, 5))]}), crs=3011)
+    >>> lb.sjoin(pts, areas, how="left").attributes.to_dicts()
+    [{'id': 1, 'name': 'a', 'left_index': 0, 'right_index': 0}, {'id': 2, 'name': None, 'left_index': 1, 'right_index': None}]
+    """
+    _need_layer(left, "left", "sjoin")
+    _need_layer(right, "right", "sjoin")
+    if how not in ("inner", "left"):
+        msg = f'sjoin: how must be "inner" or "left", not {how!r}'
+        raise InvalidArgumentError(msg)
+    bl, br = _lagesbild.sjoin_pairs(left._inner, right._inner, predicate)
+    li = pl.Series("left_index", _u32(bl), dtype=pl.UInt32)
+    ri = pl.Series("right_index", _u32(br), dtype=pl.UInt32)
+    if how == "left":
+        pairs = pl.DataFrame([li, ri])
+        everyone = pl.DataFrame({"left_index": pl.arange(0, len(left), eager=True, dtype=pl.UInt32)})
+        pairs = everyone.join(pairs, on="left_index", how="left", maintain_order="left")
+        li, ri = pairs["left_index"], pairs["right_index"]
+    lattrs, rattrs = _suffixed(left.attributes, right.attributes)
+    attrs = pl.concat(
+        [
+            lattrs.select(pl.all().gather(li)) if lattrs.width else pl.DataFrame(),
+            rattrs.select(pl.all().gather(ri)) if rattrs.width else pl.DataFrame(),
+            pl.DataFrame([li.cast(pl.Int64), ri.cast(pl.Int64)]),
+        ],
+        how="horizontal",
+    )
+    return left.take(li.to_numpy()).with_attributes(attrs)
+
+
+def _pair_frame(
+    a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, rows_b: np.ndarray, measure: np.ndarray, name: str
+) -> pl.DataFrame:
+    if a_values.name == b_values.name:
+        msg = f"the two key columns are both called {a_values.name!r}; rename one (for example with Layer.with_attributes)"
+        raise InvalidArgumentError(msg, column=a_values.name)
+    df = pl.DataFrame(
+        {
+            a_values.name: a_values.gather(pl.Series(rows_a, dtype=pl.UInt32)),
+            b_values.name: b_values.gather(pl.Series(rows_b, dtype=pl.UInt32)),
+            name: pl.Series(measure, dtype=pl.Float64),
+        }
+    )
+    return (
+        df.group_by([a_values.name, b_values.name], maintain_order=True)
+        .agg(pl.col(name).sum())
+        .sort([a_values.name, b_values.name], nulls_last=True, maintain_order=True)
+    )
+
+
+def overlay_area(zones: Layer, areas: Layer, zone_key: str, area_key: str) -> pl.DataFrame:
+    """The area each zone covers in each area, in square metres.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``[zone_key, area_key, "area_m2", "share"]``: one row per (zone key
+        value, area key value) with a positive intersection, summed over the
+        features that share a key value, sorted by the keys; ``share`` is the
+        part of that area (all its features) the zone covers, 0–1.
+
+    Notes
+    -----
+    Computed from the two boundaries (Green's theorem) without building the
+    intersection polygons; equal to the area of geopandas' ``overlay`` to
+    rounding. Zones that overlap each other count their common part in each.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> def layer(col, names, boxes):
+    ...     return lb.Layer.from_polars(pl.DataFrame({col: names,
+    ...         "geometry": [shapely.to_wkb(shapely.box(*b)) for b in boxes]}), crs=3006)
+    >>> zones = layer("level", [1.5], [(0, 0, 15, 10)])
+    >>> areas = layer("name", ["a", "b"], [(0, 0, 10, 10), (10, 0, 20, 10)])
+    >>> lb.overlay_area(zones, areas, zone_key="level", area_key="name").rows()
+    [(1.5, 'a', 100.0, 1.0), (1.5, 'b', 50.0, 0.5)]
+    """
+    _need_layer(zones, "zones", "overlay_area")
+    _need_layer(areas, "areas", "overlay_area")
+    zv = _key_values(zones, zone_key, "overlay_area")
+    av = _key_values(areas, area_key, "overlay_area")
+    bz, ba, bm = _lagesbild.overlay_area_pairs(zones._inner, areas._inner)
+    df = _pair_frame(zv, av, _u32(bz), _u32(ba), _f64(bm), "area_m2")
+    totals = (
+        pl.DataFrame({area_key: av, "_total": areas.area()})
+        .group_by(area_key, maintain_order=True)
+        .agg(pl.col("_total").sum())
+    )
+    return (
+        df.join(totals, on=area_key, how="left", maintain_order="left", nulls_equal=True)
+        .with_columns((pl.col("area_m2") / pl.col("_total")).clip(0.0, 1.0).alias("share"))
+        .drop("_total")
+    )
+
+
+def overlay(zones: Layer, areas: Layer) -> Layer:
+    """The pieces two polygon layers cut each other into, for maps.
+
+    One feature per (zone, area) pair with a positive common area: the
+    intersection polygon with both attribute sets (clashing names get
+    ``_left``/``_right`` suffixes) and ``zone_index``/``area_index``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> z = lb.Layer.from_polars(pl.DataFrame({"level": [1.5], "geometry": [shapely.to_wkb(shapely.box(0, 0, 15, 10))]}), crs=3006)
+    >>> a = lb.Layer.from_polars(pl.DataFrame({"name": ["a", "b"], "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)), shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3006)
+    >>> pieces = lb.overlay(z, a)
+    >>> pieces["name"].to_list(), pieces.area().to_list()
+    (['a', 'b'], [100.0, 50.0])
+    """
+    _need_layer(zones, "zones", "overlay")
+    _need_layer(areas, "areas", "overlay")
+    inner, bz, ba = _lagesbild.overlay_pieces(zones._inner, areas._inner)
+    zi = pl.Series("zone_index", _u32(bz), dtype=pl.UInt32)
+    ai = pl.Series("area_index", _u32(ba), dtype=pl.UInt32)
+    zattrs, aattrs = _suffixed(zones.attributes, areas.attributes)
+    attrs = pl.concat(
+        [
+            zattrs.select(pl.all().gather(zi)) if zattrs.width else pl.DataFrame(),
+            aattrs.select(pl.all().gather(ai)) if aattrs.width else pl.DataFrame(),
+            pl.DataFrame([zi.cast(pl.Int64), ai.cast(pl.Int64)]),
+        ],
+        how="horizontal",
+    )
+    return Layer(inner).with_attributes(attrs)
+
+
+def within_distance(
+    points: Layer | pl.DataFrame,
+    lines: Layer,
+    distance: float,
+    key: str,
+    *,
+    x: str = "x",
+    y: str = "y",
+    crs: int | str | Crs | None = None,
+) -> pl.DataFrame:
+    """Which points lie within ``distance`` metres of a line, and of which.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per point in input order: ``within`` (bool), ``distance_m``
+        to the nearest line and that line's ``key``, both null beyond
+        ``distance`` (the search stays bounded). Ties go to the earlier line.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> routes = lb.Layer.from_polars(pl.DataFrame({"route": ["E4"],
+    ...     "geometry": [shapely.to_wkb(shapely.LineString([(0, 0), (1000, 0)]))]}), crs=3011)
+    >>> pts = pl.DataFrame({"x": [500.0, 500.0], "y": [100.0, 400.0]})
+    >>> lb.within_distance(pts, routes, 150, key="route").rows()
+    [(True, 100.0, 'E4'), (False, None, None)]
+    """
+    _need_layer(lines, "lines", "within_distance")
+    values = _key_values(lines, key, "within_distance")
+    xs, ys = _points_xy(points, x, y, crs, lines.crs, "within_distance")
+    bl, bd = _lagesbild.within_distance_xy(xs, ys, lines._inner, float(distance))
+    rows = _rows(_u32(bl), "row")
+    dist = pl.Series("distance_m", _f64(bd), dtype=pl.Float64).fill_nan(None)
+    return pl.DataFrame({"within": rows.is_not_null(), "distance_m": dist, key: _by_rows(values, rows, key)})
+
+
+def nearest(left: Layer, right: Layer, key: str, max_distance: float | None = None) -> pl.DataFrame:
+    """The nearest ``right`` feature of each ``left`` feature, any geometry types.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per left feature in order: the nearest right feature's
+        ``key``, ``right_index`` and ``distance_m`` (0 where they touch or
+        overlap; ties go to the earlier right feature). With
+        ``max_distance``, farther features give nulls.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> routes = lb.Layer.from_polars(pl.DataFrame({"route": ["E4", "E18"],
+    ...     "geometry": [shapely.to_wkb(shapely.LineString([(0, 0), (1000, 0)])),
+    ...                  shapely.to_wkb(shapely.LineString([(0, 500), (1000, 500)]))]}), crs=3011)
+    >>> sites = lb.Layer.from_polars(pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(10, 400))]}), crs=3011)
+    >>> lb.nearest(sites, routes, key="route").rows()
+    [('E18', 1, 100.0)]
+    """
+    _need_layer(left, "left", "nearest")
+    _need_layer(right, "right", "nearest")
+    values = _key_values(right, key, "nearest")
+    br, bd = _lagesbild.nearest(left._inner, right._inner, None if max_distance is None else float(max_distance))
+    rows = _rows(_u32(br), "right_index")
+    return pl.DataFrame(
+        {
+            key: _by_rows(values, rows, key),
+            "right_index": rows.cast(pl.Int64),
+            "distance_m": pl.Series(_f64(bd), dtype=pl.Float64).fill_nan(None),
+        }
+    )
+
+
+def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> pl.DataFrame:
+    """The length of lines within each area, in metres.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``[line_key, area_key, "length_m"]``: one row per (line key value,
+        area key value) with a positive length, summed over the features
+        that share a key value. A stretch of line on an area's boundary
+        counts in that area, as in geopandas' intersection.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> routes = lb.Layer.from_polars(pl.DataFrame({"klass": ["primär"],
+    ...     "geometry": [shapely.to_wkb(shapely.LineString([(-5, 5), (15, 5)]))]}), crs=3011)
+    >>> areas = lb.Layer.from_polars(pl.DataFrame({"name": ["a", "b"],
+    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)), shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3011)
+    >>> lb.length_within(routes, areas, line_key="klass", area_key="name").rows()
+    [('primär', 'a', 10.0), ('primär', 'b', 5.0)]
+    """
+    _need_layer(lines, "lines", "length_within")
+    _need_layer(areas, "areas", "length_within")
+    lv = _key_values(lines, line_key, "length_within")
+    av = _key_values(areas, area_key, "length_within")
+    bl, ba, bm = _lagesbild.length_within_pairs(lines._inner, areas._inner)
+    return _pair_frame(lv, av, _u32(bl), _u32(ba), _f64(bm), "length_m")
+
+
+def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
+    """Each feature grown by ``distance`` metres (shrunk, for a negative
+    distance and polygons), with round joins and caps of ``quad_segs``
+    segments per quarter circle, as GEOS does by default.
+
+    Examples
+    --------
+    >>> import shapely, math
+    >>> pt = lb.Layer.from_polars(pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(0, 0))]}), crs=3006)
+    >>> a = lb.buffer(pt, 100).area()[0]
+    >>> abs(a - math.pi * 100**2) / a < 0.01
+    True
+    """
+    _need_layer(layer, "layer", "buffer")
+    if isinstance(quad_segs, bool) or not isinstance(quad_segs, int):
+        msg = f"buffer: quad_segs must be a whole number, not {quad_segs!r}"
+        raise InvalidArgumentError(msg)
+    return Layer(_lagesbild.buffer(layer._inner, float(distance), quad_segs))
+
+
+_AGGS = {
+    "sum": lambda c: pl.col(c).sum(),
+    "mean": lambda c: pl.col(c).mean(),
+    "min": lambda c: pl.col(c).min(),
+    "max": lambda c: pl.col(c).max(),
+    "first": lambda c: pl.col(c).first(),
+    "last": lambda c: pl.col(c).last(),
+    "count": lambda c: pl.col(c).count(),
+    "n_unique": lambda c: pl.col(c).n_unique(),
+}
+
+
+def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None = None) -> Layer:
+    """The union of the geometries per value of ``by``.
+
+    Other columns are dropped unless ``agg`` names them with one of
+    ``"sum"``, ``"mean"``, ``"min"``, ``"max"``, ``"first"``, ``"last"``,
+    ``"count"``, ``"n_unique"``. Groups come in the order their first
+    feature appears; rows with a null ``by`` value are dropped, as in
+    geopandas.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> sd = lb.Layer.from_polars(pl.DataFrame({"sdo": ["N", "N", "S"], "inv": [10, 20, 5],
+    ...     "geometry": [shapely.to_wkb(shapely.box(i, 0, i + 1, 1)) for i in range(3)]}), crs=3011)
+    >>> out = lb.dissolve(sd, by="sdo", agg={"inv": "sum"})
+    >>> out.attributes.rows(), out.area().to_list()
+    ([('N', 30), ('S', 5)], [2.0, 1.0])
+    """
+    _need_layer(layer, "layer", "dissolve")
+    keys = [by] if isinstance(by, str) else list(by)
+    attrs = layer.attributes
+    for k in keys + list(agg or {}):
+        if k not in attrs.columns:
+            msg = f"dissolve: {layer.name} has no column {k!r} (columns: {', '.join(attrs.columns)})"
+            raise ColumnNotFoundError(msg, column=k)
+    exprs = [pl.col("__row").alias("__rows")]
+    for col, how in (agg or {}).items():
+        if how not in _AGGS:
+            msg = f"dissolve: unknown aggregation {how!r} for column {col!r}; use one of {', '.join(_AGGS)}"
+            raise InvalidArgumentError(msg, column=col)
+        exprs.append(_AGGS[how](col).alias(col))
+    grouped = (
+        attrs.with_row_index("__row")
+        .drop_nulls(keys)
+        .group_by(keys, maintain_order=True)
+        .agg(exprs)
+    )
+    groups = [list(map(int, g)) for g in grouped["__rows"].to_list()]
+    inner = _lagesbild.dissolve(layer._inner, groups)
+    return Layer(inner).with_attributes(grouped.drop("__rows"))

@@ -1,0 +1,143 @@
+//! New geometries: buffers and dissolves.
+
+use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
+use geo::{unary_union, Buffer};
+use geo_types::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
+use rayon::prelude::*;
+
+use crate::{Error, Layer, Result};
+
+/// Each feature grown (or, for polygons with a negative distance, shrunk)
+/// by `distance` metres, with round joins and caps made of `quad_segs`
+/// segments per quarter circle, as GEOS does by default (8). Attributes are
+/// kept; null geometries stay null, and a polygon shrunk away becomes an
+/// empty multipolygon.
+pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
+    layer.require_metric("buffer")?;
+    crate::ensure!(
+        distance.is_finite(),
+        "buffer: the distance must be a finite number of metres, not {distance}"
+    );
+    crate::ensure!(
+        (1..=1000).contains(&quad_segs),
+        "buffer: quad_segs must be between 1 and 1000, not {quad_segs}"
+    );
+    if let Some((i, _)) = layer
+        .geometries()
+        .iter()
+        .enumerate()
+        .find(|(_, g)| g.as_ref().is_some_and(|g| !crate::geom::all_finite(g)))
+    {
+        return Err(Error::InvalidGeometry {
+            layer: layer.name().to_string(),
+            feature: i,
+            reason: "a coordinate is not a finite number".into(),
+        });
+    }
+    let angle = std::f64::consts::FRAC_PI_2 / quad_segs as f64;
+    // Built per feature: a style may hold a shared custom cap, so it is not `Sync`.
+    let style = move || {
+        BufferStyle::new(distance)
+            .line_join(LineJoin::Round(angle))
+            .line_cap(LineCap::Round(angle))
+    };
+    let geoms: Vec<Option<Geometry<f64>>> = super::install(|| {
+        layer
+            .geometries()
+            .par_iter()
+            .map(|g| {
+                g.as_ref()
+                    .map(|g| Geometry::MultiPolygon(g.buffer_with_style(style())))
+            })
+            .collect()
+    });
+    Layer::new(
+        format!("{} buffered", layer.name()),
+        geoms,
+        layer.attributes().clone(),
+        layer.crs().clone(),
+    )
+}
+
+/// The union of the geometries of each group of rows (given as row
+/// positions), in parallel: polygons are merged into one multipolygon,
+/// lines collected into one multilinestring, points into one multipoint. A
+/// group mixing polygons with lines or points is refused, naming a feature.
+pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometry<f64>>>> {
+    let geoms = layer.geometries();
+    for g in groups {
+        for &i in g {
+            crate::ensure!(
+                (i as usize) < geoms.len(),
+                "dissolve: row {i} is out of range for {} ({} features)",
+                layer.name(),
+                geoms.len()
+            );
+        }
+    }
+    super::install(|| {
+        groups
+            .par_iter()
+            .map(|rows| union_of(layer, rows))
+            .collect()
+    })
+}
+
+fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
+    let geoms = layer.geometries();
+    let mut polys: Vec<MultiPolygon<f64>> = Vec::new();
+    let mut lines: Vec<LineString<f64>> = Vec::new();
+    let mut points: Vec<Point<f64>> = Vec::new();
+    let mut first_poly = None;
+    let mut first_other = None;
+    for &i in rows {
+        let Some(g) = &geoms[i as usize] else {
+            continue;
+        };
+        if let Some(mp) = super::as_multipolygon(g) {
+            first_poly.get_or_insert(i);
+            polys.push(mp);
+            continue;
+        }
+        first_other.get_or_insert(i);
+        collect_other(g, &mut lines, &mut points);
+    }
+    if let (Some(p), Some(o)) = (first_poly, first_other) {
+        return Err(Error::InvalidGeometry {
+            layer: layer.name().to_string(),
+            feature: o as usize,
+            reason: format!("dissolve cannot merge it with the polygon of feature {p} in the same group: it is not a polygon"),
+        });
+    }
+    Ok(if !polys.is_empty() {
+        Some(Geometry::MultiPolygon(unary_union(polys.iter())))
+    } else if !lines.is_empty() && points.is_empty() {
+        Some(Geometry::MultiLineString(MultiLineString(lines)))
+    } else if !points.is_empty() && lines.is_empty() {
+        Some(Geometry::MultiPoint(MultiPoint(points)))
+    } else if !points.is_empty() {
+        let mut all: Vec<Geometry<f64>> = lines.into_iter().map(Geometry::LineString).collect();
+        all.extend(points.into_iter().map(Geometry::Point));
+        Some(Geometry::GeometryCollection(geo_types::GeometryCollection(
+            all,
+        )))
+    } else {
+        None
+    })
+}
+
+fn collect_other(
+    g: &Geometry<f64>,
+    lines: &mut Vec<LineString<f64>>,
+    points: &mut Vec<Point<f64>>,
+) {
+    match g {
+        Geometry::Point(p) => points.push(*p),
+        Geometry::MultiPoint(m) => points.extend(m.iter().copied()),
+        Geometry::Line(l) => lines.push(LineString(vec![l.start, l.end])),
+        Geometry::LineString(l) => lines.push(l.clone()),
+        Geometry::MultiLineString(m) => lines.extend(m.iter().cloned()),
+        Geometry::GeometryCollection(c) => c.iter().for_each(|g| collect_other(g, lines, points)),
+        _ => {}
+    }
+}

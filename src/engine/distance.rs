@@ -1,0 +1,272 @@
+//! Distances: points within a distance of lines, and each feature's nearest
+//! feature in another layer. Distances are Euclidean, in the CRS's metres.
+
+use geo::{BoundingRect, Distance, Euclidean};
+use geo_types::{Coord, Geometry, MultiPolygon};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Line as RLine};
+use rstar::{PointDistance, RTree, AABB};
+
+use super::grid::{PolygonGrid, NONE};
+use super::join::box_tree;
+use crate::{Error, Layer, Result};
+
+type SegTree = RTree<GeomWithData<RLine<[f64; 2]>, u32>>;
+
+/// For each point: the nearest line (row) within the distance, or [`NONE`],
+/// and the distance to it (NaN beyond the distance).
+pub struct WithinDistance {
+    pub line: Vec<u32>,
+    pub distance: Vec<f64>,
+}
+
+/// For each left feature: the nearest right feature (row), or [`NONE`], and
+/// the distance (NaN when none).
+pub struct Nearest {
+    pub right: Vec<u32>,
+    pub distance: Vec<f64>,
+}
+
+/// Segments of every linear or point feature (a point is a segment of length
+/// zero); polygons are refused for this use.
+fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTree> {
+    let mut segs = Vec::new();
+    let mut push = |a: Coord<f64>, b: Coord<f64>, i: usize| {
+        segs.push(GeomWithData::new(
+            RLine::new([a.x, a.y], [b.x, b.y]),
+            i as u32,
+        ))
+    };
+    fn walk(
+        g: &Geometry<f64>,
+        i: usize,
+        push: &mut dyn FnMut(Coord<f64>, Coord<f64>, usize),
+        polys: bool,
+    ) -> std::result::Result<(), &'static str> {
+        match g {
+            Geometry::Point(p) => push(p.0, p.0, i),
+            Geometry::MultiPoint(m) => m.iter().for_each(|p| push(p.0, p.0, i)),
+            Geometry::Line(l) => push(l.start, l.end, i),
+            Geometry::LineString(l) => l.lines().for_each(|l| push(l.start, l.end, i)),
+            Geometry::MultiLineString(m) => m
+                .iter()
+                .flat_map(|l| l.lines())
+                .for_each(|l| push(l.start, l.end, i)),
+            Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_)
+                if polys =>
+            {
+                let mp = super::as_multipolygon(g).unwrap_or(MultiPolygon(vec![]));
+                for p in &mp.0 {
+                    for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+                        r.lines().for_each(|l| push(l.start, l.end, i));
+                    }
+                }
+            }
+            Geometry::GeometryCollection(c) => {
+                for g in c.iter() {
+                    walk(g, i, push, polys)?;
+                }
+            }
+            g => return Err(crate::geom::type_name(g)),
+        }
+        Ok(())
+    }
+    for (i, g) in layer.geometries().iter().enumerate() {
+        if let Some(g) = g {
+            if !crate::geom::all_finite(g) {
+                return Err(Error::InvalidGeometry {
+                    layer: layer.name().to_string(),
+                    feature: i,
+                    reason: "a coordinate is not a finite number".into(),
+                });
+            }
+            walk(g, i, &mut push, allow_polygons).map_err(|t| Error::InvalidGeometry {
+                layer: layer.name().to_string(),
+                feature: i,
+                reason: format!("{what} needs lines (or points), and this feature is a {t}; use buffer and assign for areas"),
+            })?;
+        }
+    }
+    Ok(RTree::bulk_load(segs))
+}
+
+/// The nearest line within `distance` of each point `(xs[i], ys[i])` given
+/// in the lines' CRS (ties go to the lower row). Non-finite points are near
+/// nothing.
+pub fn within_distance(
+    xs: &[f64],
+    ys: &[f64],
+    lines: &Layer,
+    distance: f64,
+) -> Result<WithinDistance> {
+    crate::ensure!(
+        xs.len() == ys.len(),
+        "within_distance: {} x values but {} y values",
+        xs.len(),
+        ys.len()
+    );
+    crate::ensure!(
+        distance.is_finite() && distance >= 0.0,
+        "within_distance: the distance must be a finite number of metres, at least 0, not {distance}"
+    );
+    lines.require_metric("within_distance")?;
+    super::non_empty(lines, "within_distance")?;
+    let tree = segment_tree(lines, "within_distance", false)?;
+    let d2 = distance * distance;
+    let mut line = vec![NONE; xs.len()];
+    let mut dist = vec![f64::NAN; xs.len()];
+    super::install(|| {
+        line.par_chunks_mut(1 << 14)
+            .zip(dist.par_chunks_mut(1 << 14))
+            .zip(xs.par_chunks(1 << 14).zip(ys.par_chunks(1 << 14)))
+            .for_each(|((l, d), (x, y))| {
+                for k in 0..l.len() {
+                    let p = [x[k], y[k]];
+                    if !(p[0].is_finite() && p[1].is_finite()) {
+                        continue;
+                    }
+                    let mut best = (f64::INFINITY, NONE);
+                    for s in tree.locate_within_distance(p, d2) {
+                        let e = s.geom().distance_2(&p);
+                        if e < best.0 || (e == best.0 && s.data < best.1) {
+                            best = (e, s.data);
+                        }
+                    }
+                    if best.1 != NONE {
+                        l[k] = best.1;
+                        d[k] = best.0.sqrt();
+                    }
+                }
+            })
+    });
+    Ok(WithinDistance {
+        line,
+        distance: dist,
+    })
+}
+
+/// The nearest right feature of each left feature, any geometry types, with
+/// the distance (0 where they touch or overlap); ties go to the lower right
+/// row. With `max_distance`, features farther away get [`NONE`].
+pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result<Nearest> {
+    super::same_crs(left, right, "nearest")?;
+    left.require_metric("nearest")?;
+    super::non_empty(right, "nearest")?;
+    if let Some(m) = max_distance {
+        crate::ensure!(
+            m.is_finite() && m >= 0.0,
+            "nearest: max_distance must be a finite number of metres, at least 0, not {m}"
+        );
+    }
+    let limit = max_distance.unwrap_or(f64::INFINITY);
+    let segs = segment_tree(right, "nearest", true)?;
+    // Polygons contain points at distance 0.
+    let polys: Vec<_> = right
+        .geometries()
+        .iter()
+        .map(|g| {
+            g.as_ref()
+                .and_then(super::as_multipolygon)
+                .unwrap_or(MultiPolygon(vec![]))
+        })
+        .collect();
+    let has_polys = polys.iter().any(|p| !p.0.is_empty());
+    let grid = has_polys.then(|| PolygonGrid::new(polys));
+    let boxes = box_tree(right.geometries());
+    let rg = right.geometries();
+    let mut out = Nearest {
+        right: vec![NONE; left.len()],
+        distance: vec![f64::NAN; left.len()],
+    };
+    let results: Vec<(u32, f64)> = super::install(|| {
+        left.geometries()
+            .par_iter()
+            .map(|g| {
+                let Some(g) = g else { return (NONE, f64::NAN) };
+                let found = match g {
+                    Geometry::Point(p) => nearest_to_point(p.0, &segs, grid.as_ref()),
+                    g => nearest_to_geometry(g, &boxes, rg),
+                };
+                match found {
+                    Some((j, d)) if d <= limit => (j, d),
+                    _ => (NONE, f64::NAN),
+                }
+            })
+            .collect()
+    });
+    for (k, (j, d)) in results.into_iter().enumerate() {
+        out.right[k] = j;
+        out.distance[k] = d;
+    }
+    Ok(out)
+}
+
+fn nearest_to_point(
+    c: Coord<f64>,
+    segs: &SegTree,
+    grid: Option<&PolygonGrid>,
+) -> Option<(u32, f64)> {
+    if !(c.x.is_finite() && c.y.is_finite()) {
+        return None;
+    }
+    if let Some(i) = grid.map(|g| g.locate(c.x, c.y)).filter(|&i| i != NONE) {
+        return Some((i, 0.0));
+    }
+    let p = [c.x, c.y];
+    let mut best: Option<(u32, f64)> = None;
+    for (s, d2) in segs.nearest_neighbor_iter_with_distance_2(&p) {
+        match best {
+            Some((j, b)) if d2 > b => {
+                let _ = j;
+                break;
+            }
+            Some((j, b)) if d2 == b && s.data >= j => {}
+            _ => best = Some((s.data, d2)),
+        }
+    }
+    best.map(|(j, d2)| (j, d2.sqrt()))
+}
+
+fn nearest_to_geometry(
+    g: &Geometry<f64>,
+    boxes: &RTree<GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, u32>>,
+    rg: &[Option<Geometry<f64>>],
+) -> Option<(u32, f64)> {
+    let b = g.bounding_rect()?;
+    let centre = [0.5 * (b.min().x + b.max().x), 0.5 * (b.min().y + b.max().y)];
+    let half = 0.5 * ((b.max().x - b.min().x).hypot(b.max().y - b.min().y));
+    // Any right feature's exact distance is at least the distance between
+    // the boxes; widen the search until the best exact distance found is
+    // no more than the search radius.
+    let first = boxes.nearest_neighbor(&centre)?;
+    let mut r = first.geom().distance_2(&centre).sqrt() + half;
+    loop {
+        let env = AABB::from_corners(
+            [b.min().x - r, b.min().y - r],
+            [b.max().x + r, b.max().y + r],
+        );
+        let mut best: Option<(u32, f64)> = None;
+        for h in boxes.locate_in_envelope_intersecting(&env) {
+            let Some(rgeom) = &rg[h.data as usize] else {
+                continue;
+            };
+            let d = Euclidean.distance(g, rgeom);
+            if best.is_none_or(|(j, bd)| d < bd || (d == bd && h.data < j)) {
+                best = Some((h.data, d));
+            }
+        }
+        match best {
+            Some((_, d)) if d <= r => return best,
+            Some((_, d)) => r = d,
+            None => r = 2.0 * r + 1.0,
+        }
+    }
+}
+
+/// The coordinates of a point layer, for callers holding a Layer of points.
+pub fn point_xy(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> {
+    super::assign::point_coords(points, what)
+}

@@ -1,0 +1,147 @@
+//! Spatial joins: which pairs of features match under a predicate.
+//!
+//! The pairs follow geopandas' `sjoin` (and so the DE-9IM definitions of
+//! GEOS): `intersects` when the two share any point, boundary included;
+//! `within` when the left feature lies in the right one and some of its
+//! interior is in the right one's interior (a point on a polygon's boundary
+//! is not within it); `contains` is `within` with the sides swapped.
+
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{BoundingRect, Intersects, Relate};
+use geo_types::{Coord, Geometry};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+use crate::{Error, Layer, Result};
+
+/// A spatial predicate for [`sjoin`], read as "left *predicate* right".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Predicate {
+    Intersects,
+    Within,
+    Contains,
+}
+
+impl Predicate {
+    /// Parse `"intersects"`, `"within"` or `"contains"`.
+    pub fn parse(s: &str) -> Result<Predicate> {
+        Ok(match s {
+            "intersects" => Predicate::Intersects,
+            "within" => Predicate::Within,
+            "contains" => Predicate::Contains,
+            other => crate::bail!(
+                "sjoin: unknown predicate {other:?}; use \"intersects\", \"within\" or \"contains\""
+            ),
+        })
+    }
+}
+
+/// An R-tree of feature bounding boxes, the data being the row position.
+pub(crate) type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>;
+
+pub(crate) fn box_tree(geoms: &[Option<Geometry<f64>>]) -> BoxTree {
+    RTree::bulk_load(
+        geoms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let r = g.as_ref()?.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i as u32,
+                ))
+            })
+            .collect(),
+    )
+}
+
+/// Does the point `c` stand in relation `pred` to `g`?
+fn point_matches(c: Coord<f64>, g: &Geometry<f64>, pred: Predicate) -> bool {
+    // Per member of a multi-geometry, so that a point where two members of
+    // one feature touch is inside it, as GEOS says.
+    let pos = |g: &Geometry<f64>| -> CoordPos {
+        match g {
+            Geometry::MultiPolygon(m) => {
+                let mut best = CoordPos::Outside;
+                for p in &m.0 {
+                    match p.coordinate_position(&c) {
+                        CoordPos::Inside => return CoordPos::Inside,
+                        CoordPos::OnBoundary => best = CoordPos::OnBoundary,
+                        CoordPos::Outside => {}
+                    }
+                }
+                best
+            }
+            g => g.coordinate_position(&c),
+        }
+    };
+    match pred {
+        Predicate::Intersects => pos(g) != CoordPos::Outside,
+        Predicate::Within => pos(g) == CoordPos::Inside,
+        Predicate::Contains => match g {
+            Geometry::Point(p) => p.0 == c,
+            Geometry::MultiPoint(m) => !m.0.is_empty() && m.0.iter().all(|p| p.0 == c),
+            _ => false,
+        },
+    }
+}
+
+fn matches(l: &Geometry<f64>, r: &Geometry<f64>, pred: Predicate) -> bool {
+    if let Geometry::Point(p) = l {
+        return point_matches(p.0, r, pred);
+    }
+    match pred {
+        Predicate::Intersects => l.intersects(r),
+        Predicate::Within => r.relate(l).is_contains(),
+        Predicate::Contains => l.relate(r).is_contains(),
+    }
+}
+
+/// The matching pairs `(left row, right row)` of two layers in one CRS,
+/// sorted by left row, then right row. Null and empty geometries match
+/// nothing.
+pub fn sjoin(left: &Layer, right: &Layer, pred: Predicate) -> Result<Vec<(u32, u32)>> {
+    super::same_crs(left, right, "sjoin")?;
+    for layer in [left, right] {
+        if let Some((i, _)) = layer
+            .geometries()
+            .iter()
+            .enumerate()
+            .find(|(_, g)| g.as_ref().is_some_and(|g| !crate::geom::all_finite(g)))
+        {
+            return Err(Error::InvalidGeometry {
+                layer: layer.name().to_string(),
+                feature: i,
+                reason: "a coordinate is not a finite number".into(),
+            });
+        }
+    }
+    let tree = box_tree(right.geometries());
+    let rg = right.geometries();
+    let per_left: Vec<Vec<u32>> = super::install(|| {
+        left.geometries()
+            .par_iter()
+            .with_min_len(256)
+            .map(|g| {
+                let Some(g) = g else { return Vec::new() };
+                let Some(b) = g.bounding_rect() else {
+                    return Vec::new();
+                };
+                let env = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+                let mut hits: Vec<u32> = tree
+                    .locate_in_envelope_intersecting(&env)
+                    .map(|r| r.data)
+                    .filter(|&j| rg[j as usize].as_ref().is_some_and(|r| matches(g, r, pred)))
+                    .collect();
+                hits.sort_unstable();
+                hits
+            })
+            .collect()
+    });
+    Ok(per_left
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, hits)| hits.into_iter().map(move |j| (i as u32, j)))
+        .collect())
+}

@@ -1,0 +1,439 @@
+//! Overlays: the area two polygon layers share, the pieces they cut each
+//! other into, and the length of lines within areas.
+//!
+//! [`overlay_area`] never builds the intersection polygons. By Green's
+//! theorem the area of `A ∩ B` is the boundary integral `½∮(x dy − y dx)`
+//! over the boundary of `A ∩ B`, and that boundary is made of the parts of
+//! `A`'s boundary inside `B` and the parts of `B`'s boundary inside `A`. So
+//! each edge near the other polygon is split where it crosses the other's
+//! boundary, each piece is kept or dropped by one point-in-polygon lookup at
+//! its middle ([`PolygonGrid`]), and the kept pieces are summed. Where the
+//! two boundaries run along each other, the shared stretch counts once when
+//! both interiors lie on the same side of it and not at all when they lie on
+//! opposite sides (neighbouring areas share no area). Coordinates are taken
+//! relative to a local origin so the sums keep their precision.
+//!
+//! The work is proportional to the edges of each polygon near the other,
+//! and every pair runs in parallel.
+
+use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::{Area, BooleanOps, BoundingRect};
+use geo_types::{Coord, Geometry, Line, MultiPolygon, Rect};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{Envelope, RTree, AABB};
+
+use super::grid::PolygonGrid;
+use crate::{Error, Layer, Result};
+
+type EdgeTree = RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>;
+
+/// One polygon feature, prepared for many overlays: its edges oriented with
+/// the interior on the left, an R-tree over them and a point lookup.
+pub(crate) struct Prepared {
+    edges: Vec<(Coord<f64>, Coord<f64>)>,
+    tree: EdgeTree,
+    grid: PolygonGrid,
+    pub(crate) bbox: Rect<f64>,
+}
+
+fn ring_signed_area(ring: &[Coord<f64>]) -> f64 {
+    let Some(o) = ring.first() else { return 0.0 };
+    let mut s = 0.0;
+    for w in ring.windows(2) {
+        s += (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
+    }
+    s / 2.0
+}
+
+fn envelope(a: Coord<f64>, b: Coord<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([a.x, a.y], [b.x, b.y])
+}
+
+fn rect_envelope(r: &Rect<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
+}
+
+impl Prepared {
+    pub(crate) fn new(mp: &MultiPolygon<f64>) -> Option<Prepared> {
+        let bbox = mp.bounding_rect()?;
+        let mut edges = Vec::new();
+        for p in &mp.0 {
+            for (k, ring) in std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .enumerate()
+            {
+                let mut pts: Vec<Coord<f64>> = ring.0.clone();
+                if pts.len() < 3 {
+                    continue;
+                }
+                if pts.first() != pts.last() {
+                    pts.push(pts[0]);
+                }
+                // Exterior counter-clockwise, holes clockwise: interior on the left.
+                let ccw = ring_signed_area(&pts) > 0.0;
+                if ccw != (k == 0) {
+                    pts.reverse();
+                }
+                edges.extend(
+                    pts.windows(2)
+                        .filter(|w| w[0] != w[1])
+                        .map(|w| (w[0], w[1])),
+                );
+            }
+        }
+        let tree = RTree::bulk_load(
+            edges
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b))| {
+                    GeomWithData::new(Rectangle::from_aabb(envelope(a, b)), i as u32)
+                })
+                .collect(),
+        );
+        Some(Prepared {
+            edges,
+            tree,
+            grid: PolygonGrid::new(vec![mp.clone()]),
+            bbox,
+        })
+    }
+
+    fn contains(&self, c: Coord<f64>) -> bool {
+        self.grid.locate(c.x, c.y) == 0
+    }
+}
+
+/// How a piece of an edge lies relative to the other polygon's boundary.
+#[derive(Clone, Copy, PartialEq)]
+enum Along {
+    /// Not along it: inside or outside, by a lookup at the middle.
+    No,
+    /// Along an edge running the same way (interiors on the same side).
+    Same,
+    /// Along an edge running the other way.
+    Opposite,
+}
+
+/// Split the segment `a→b` where it meets `other`'s boundary and call `f`
+/// with each piece, whether it lies inside `other` and how it runs along
+/// `other`'s boundary.
+fn split(
+    a: Coord<f64>,
+    b: Coord<f64>,
+    other: &Prepared,
+    f: &mut impl FnMut(Coord<f64>, Coord<f64>, bool, Along),
+) {
+    let d = b - a;
+    let len2 = d.x * d.x + d.y * d.y;
+    let param = |p: Coord<f64>| (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0);
+    let mut ts: Vec<f64> = vec![0.0, 1.0];
+    let mut along: Vec<(f64, f64, Along)> = Vec::new();
+    let seg = Line::new(a, b);
+    for hit in other.tree.locate_in_envelope_intersecting(&envelope(a, b)) {
+        let (p, q) = other.edges[hit.data as usize];
+        match line_intersection(seg, Line::new(p, q)) {
+            None => {}
+            Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                ts.push(param(intersection))
+            }
+            Some(LineIntersection::Collinear { intersection }) => {
+                let (t0, t1) = (param(intersection.start), param(intersection.end));
+                ts.push(t0);
+                ts.push(t1);
+                let e = q - p;
+                let way = if e.x * d.x + e.y * d.y > 0.0 {
+                    Along::Same
+                } else {
+                    Along::Opposite
+                };
+                along.push((t0.min(t1), t0.max(t1), way));
+            }
+        }
+    }
+    let at = |t: f64| {
+        if t <= 0.0 {
+            a
+        } else if t >= 1.0 {
+            b
+        } else {
+            Coord {
+                x: a.x + t * d.x,
+                y: a.y + t * d.y,
+            }
+        }
+    };
+    if ts.len() == 2 {
+        let m = at(0.5);
+        f(a, b, other.contains(m), Along::No);
+        return;
+    }
+    ts.sort_by(f64::total_cmp);
+    ts.dedup();
+    for w in ts.windows(2) {
+        let (t0, t1) = (w[0], w[1]);
+        let mid = 0.5 * (t0 + t1);
+        let (p, q) = (at(t0), at(t1));
+        if p == q {
+            continue;
+        }
+        match along.iter().find(|&&(s0, s1, _)| s0 <= mid && mid <= s1) {
+            Some(&(_, _, way)) => f(p, q, true, way),
+            None => f(p, q, other.contains(at(mid)), Along::No),
+        }
+    }
+}
+
+/// The area `A ∩ B` of two prepared polygons, in the CRS's square units.
+pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
+    let Some(common) = rect_intersection(&a.bbox, &b.bbox) else {
+        return 0.0;
+    };
+    let o = common.min();
+    let cross =
+        |p: Coord<f64>, q: Coord<f64>| (p.x - o.x) * (q.y - o.y) - (q.x - o.x) * (p.y - o.y);
+    let mut sum = 0.0;
+    let env = rect_envelope(&common);
+    // A's boundary inside B, and along B's boundary where both run the same way.
+    for hit in a.tree.locate_in_envelope_intersecting(&env) {
+        let (p, q) = a.edges[hit.data as usize];
+        split(p, q, b, &mut |p, q, inside, along| {
+            if (inside && along == Along::No) || along == Along::Same {
+                sum += cross(p, q);
+            }
+        });
+    }
+    // B's boundary strictly inside A (the shared stretches were counted above).
+    for hit in b.tree.locate_in_envelope_intersecting(&env) {
+        let (p, q) = b.edges[hit.data as usize];
+        split(p, q, a, &mut |p, q, inside, along| {
+            if inside && along == Along::No {
+                sum += cross(p, q);
+            }
+        });
+    }
+    (sum / 2.0).max(0.0)
+}
+
+fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
+    let min = Coord {
+        x: a.min().x.max(b.min().x),
+        y: a.min().y.max(b.min().y),
+    };
+    let max = Coord {
+        x: a.max().x.min(b.max().x),
+        y: a.max().y.min(b.max().y),
+    };
+    (min.x <= max.x && min.y <= max.y).then(|| Rect::new(min, max))
+}
+
+fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
+    let polys = super::polygons(layer, what)?;
+    super::assign::refuse_invalid(layer)?;
+    Ok(super::install(|| {
+        polys.par_iter().map(Prepared::new).collect()
+    }))
+}
+
+/// Candidate pairs `(left, right)` whose bounding boxes meet.
+fn candidate_pairs(left: &[Option<Rect<f64>>], right: &[Option<Rect<f64>>]) -> Vec<(u32, u32)> {
+    let tree: EdgeTree = RTree::bulk_load(
+        right
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                Some(GeomWithData::new(
+                    Rectangle::from_aabb(rect_envelope(r.as_ref()?)),
+                    i as u32,
+                ))
+            })
+            .collect(),
+    );
+    let mut pairs: Vec<(u32, u32)> = left
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+        .flat_map(|(i, r)| {
+            tree.locate_in_envelope_intersecting(&rect_envelope(r))
+                .map(move |h| (i as u32, h.data))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+fn check_pair(zones: &Layer, areas: &Layer, what: &str) -> Result<()> {
+    super::same_crs(zones, areas, what)?;
+    zones.require_metric(what)?;
+    areas.require_metric(what)?;
+    Ok(())
+}
+
+/// The area in m² each zone feature shares with each area feature, for
+/// every pair `(zone row, area row, m²)` with a positive intersection,
+/// sorted by zone row, then area row.
+pub fn overlay_area(zones: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>> {
+    check_pair(zones, areas, "overlay_area")?;
+    let z = prepare_all(zones, "overlay_area")?;
+    let a = prepare_all(areas, "overlay_area")?;
+    let zb: Vec<_> = z.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
+    let ab: Vec<_> = a.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
+    let pairs = candidate_pairs(&zb, &ab);
+    Ok(super::install(|| {
+        pairs
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|&(i, j)| {
+                let (Some(zi), Some(aj)) = (&z[i as usize], &a[j as usize]) else {
+                    return None;
+                };
+                let m2 = intersection_area(zi, aj);
+                (m2 > 0.0).then_some((i, j, m2))
+            })
+            .collect()
+    }))
+}
+
+/// One piece of an [`overlay`]: where zone row `zone` and area row `area` meet.
+#[derive(Clone, Debug)]
+pub struct Piece {
+    pub zone: u32,
+    pub area: u32,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// The intersection pieces of two polygon layers (for maps), one per pair
+/// of features with a positive common area, sorted by zone row, then area row.
+pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Vec<Piece>> {
+    check_pair(zones, areas, "overlay")?;
+    let zp = super::polygons(zones, "overlay")?;
+    let ap = super::polygons(areas, "overlay")?;
+    super::assign::refuse_invalid(zones)?;
+    super::assign::refuse_invalid(areas)?;
+    let zb: Vec<_> = zp.iter().map(|p| p.bounding_rect()).collect();
+    let ab: Vec<_> = ap.iter().map(|p| p.bounding_rect()).collect();
+    let pairs = candidate_pairs(&zb, &ab);
+    Ok(super::install(|| {
+        pairs
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|&(i, j)| {
+                let g = zp[i as usize].intersection(&ap[j as usize]);
+                (g.unsigned_area() > 0.0).then_some(Piece {
+                    zone: i,
+                    area: j,
+                    geometry: g,
+                })
+            })
+            .collect()
+    }))
+}
+
+/// The segments of a linear feature (points and polygons are refused).
+fn segments(
+    layer: &Layer,
+    i: usize,
+    g: &Geometry<f64>,
+    what: &str,
+) -> Result<Vec<(Coord<f64>, Coord<f64>)>> {
+    let lines: Vec<&geo_types::LineString<f64>> = match g {
+        Geometry::LineString(l) => vec![l],
+        Geometry::MultiLineString(m) => m.0.iter().collect(),
+        Geometry::Line(l) => {
+            return Ok(vec![(l.start, l.end)]);
+        }
+        g => {
+            return Err(Error::InvalidGeometry {
+                layer: layer.name().to_string(),
+                feature: i,
+                reason: format!(
+                    "{what} needs lines, and this feature is a {}",
+                    crate::geom::type_name(g)
+                ),
+            })
+        }
+    };
+    Ok(lines
+        .into_iter()
+        .flat_map(|l| {
+            l.0.windows(2)
+                .filter(|w| w[0] != w[1])
+                .map(|w| (w[0], w[1]))
+        })
+        .collect())
+}
+
+/// The length in metres of each line feature within each area feature, for
+/// every pair `(line row, area row, m)` with a positive length, sorted by
+/// line row, then area row. A stretch of line on an area's boundary counts
+/// in that area (as in geopandas' intersection), so a line along the border
+/// of two areas counts in both.
+pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>> {
+    check_pair(lines, areas, "length_within")?;
+    let segs: Vec<Vec<(Coord<f64>, Coord<f64>)>> = lines
+        .geometries()
+        .iter()
+        .enumerate()
+        .map(|(i, g)| match g {
+            None => Ok(Vec::new()),
+            Some(g) => segments(lines, i, g, "length_within"),
+        })
+        .collect::<Result<_>>()?;
+    let a = prepare_all(areas, "length_within")?;
+    let lb: Vec<Option<Rect<f64>>> = lines
+        .geometries()
+        .iter()
+        .map(|g| g.as_ref().and_then(|g| g.bounding_rect()))
+        .collect();
+    let ab: Vec<_> = a.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
+    let pairs = candidate_pairs(&lb, &ab);
+    Ok(super::install(|| {
+        pairs
+            .par_iter()
+            .with_max_len(4)
+            .filter_map(|&(i, j)| {
+                let area = a[j as usize].as_ref()?;
+                let env = rect_envelope(&area.bbox);
+                let mut m = 0.0;
+                for &(p, q) in &segs[i as usize] {
+                    if !env.intersects(&envelope(p, q)) {
+                        continue;
+                    }
+                    split(p, q, area, &mut |p, q, inside, _| {
+                        if inside {
+                            m += ((q.x - p.x).powi(2) + (q.y - p.y).powi(2)).sqrt();
+                        }
+                    });
+                }
+                (m > 0.0).then_some((i, j, m))
+            })
+            .collect()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::polygon;
+
+    fn sq(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s)],
+        ])
+    }
+
+    fn area(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
+        intersection_area(&Prepared::new(a).unwrap(), &Prepared::new(b).unwrap())
+    }
+
+    #[test]
+    fn exact_cases() {
+        assert_eq!(area(&sq(0.0, 0.0, 2.0), &sq(1.0, 1.0, 2.0)), 1.0);
+        assert_eq!(area(&sq(0.0, 0.0, 2.0), &sq(2.0, 0.0, 2.0)), 0.0); // neighbours
+        assert_eq!(area(&sq(0.0, 0.0, 2.0), &sq(0.0, 0.0, 2.0)), 4.0); // identical
+        assert_eq!(area(&sq(0.0, 0.0, 4.0), &sq(0.0, 0.0, 2.0)), 4.0); // shared corner edges
+        assert_eq!(area(&sq(0.0, 0.0, 4.0), &sq(1.0, 1.0, 1.0)), 1.0); // nested
+        assert_eq!(area(&sq(0.0, 0.0, 1.0), &sq(5.0, 5.0, 1.0)), 0.0);
+    }
+}
