@@ -110,6 +110,93 @@ pub fn problems(feature: usize, g: &Geometry<f64>) -> Vec<Problem> {
         .collect()
 }
 
+/// Geometries with more coordinates than this get [`fast_problem`] in the
+/// engine rather than the full (quadratic in the number of rings) check.
+pub const FULL_CHECK_LIMIT: usize = 20_000;
+
+/// The first place where two edges of one geometry cross or run along each
+/// other, found with an R-tree in `O(n log n)`: the check that matters for
+/// the engine's even-odd reading of rings, affordable on polygons of
+/// hundreds of thousands of vertices. (Rings that merely touch at a vertex
+/// are allowed, as in OGC validity; nesting of disjoint rings is not checked.)
+pub fn fast_problem(feature: usize, g: &Geometry<f64>) -> Option<Problem> {
+    if let Some((_, c)) = first_non_finite(g) {
+        return Some(Problem {
+            feature,
+            reason: format!("non-finite coordinate ({}, {})", c.x, c.y),
+            x: None,
+            y: None,
+        });
+    }
+    let mut segs: Vec<Seg> = Vec::new();
+    let mut ring_of: Vec<(usize, usize)> = Vec::new(); // (ring, position in ring)
+    let mut ring_len: Vec<usize> = Vec::new();
+    let mut add_ring = |r: &LineString<f64>, segs: &mut Vec<Seg>| {
+        let k = ring_len.len();
+        let n = r.0.len().saturating_sub(1);
+        ring_len.push(n);
+        for (i, l) in r.lines().enumerate() {
+            if l.start != l.end {
+                ring_of.push((k, i));
+                segs.push(Seg(segs.len(), l));
+            }
+        }
+    };
+    let mut polys: Vec<&Polygon<f64>> = Vec::new();
+    match g {
+        Geometry::Polygon(p) => polys.push(p),
+        Geometry::MultiPolygon(m) => polys.extend(m.0.iter()),
+        _ => return None,
+    }
+    for p in polys {
+        add_ring(p.exterior(), &mut segs);
+        for r in p.interiors() {
+            add_ring(r, &mut segs);
+        }
+    }
+    let tree = RTree::bulk_load(segs.iter().map(|s| Seg(s.0, s.1)).collect());
+    for s in &segs {
+        let env = s.envelope();
+        for t in tree.locate_in_envelope_intersecting(&env) {
+            if t.0 <= s.0 {
+                continue;
+            }
+            let ((ra, ia), (rb, ib)) = (ring_of[s.0], ring_of[t.0]);
+            let neighbours = ra == rb && {
+                let n = ring_len[ra];
+                ia.abs_diff(ib) == 1 || (ia.min(ib) == 0 && ia.max(ib) + 1 == n)
+            };
+            match line_intersection(s.1, t.1) {
+                Some(LineIntersection::SinglePoint {
+                    intersection,
+                    is_proper,
+                }) => {
+                    let at_vertex = [s.1.start, s.1.end].contains(&intersection)
+                        || [t.1.start, t.1.end].contains(&intersection);
+                    if is_proper || (!neighbours && !at_vertex) {
+                        return Some(Problem {
+                            feature,
+                            reason: "rings cross (self-intersection)".into(),
+                            x: Some(intersection.x),
+                            y: Some(intersection.y),
+                        });
+                    }
+                }
+                Some(LineIntersection::Collinear { intersection }) => {
+                    return Some(Problem {
+                        feature,
+                        reason: "ring edges run along each other".into(),
+                        x: Some(intersection.start.x),
+                        y: Some(intersection.start.y),
+                    });
+                }
+                None => {}
+            }
+        }
+    }
+    None
+}
+
 fn locate(g: &Geometry<f64>, e: &InvalidGeometry) -> Option<Coord<f64>> {
     match (g, e) {
         (Geometry::Polygon(p), InvalidGeometry::InvalidPolygon(pe)) => locate_in_polygon(p, pe),

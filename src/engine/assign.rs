@@ -13,6 +13,10 @@ use rayon::prelude::*;
 use super::grid::{PolygonGrid, NONE};
 use crate::{Error, Layer, Result};
 
+/// Finds the first crossing among the features flagged large.
+pub(crate) type Crossing<'a> =
+    dyn Fn(&[bool]) -> Option<(usize, geo_types::Coord<f64>, &'static str)> + Sync + 'a;
+
 /// Points per parallel task: large enough that scheduling is free.
 const CHUNK: usize = 1 << 15;
 
@@ -20,25 +24,58 @@ const CHUNK: usize = 1 << 15;
 /// give wrong answers: non-polygons and invalid polygons (named by feature).
 pub fn area_index(areas: &Layer, what: &str) -> Result<PolygonGrid> {
     let polygons = super::polygons(areas, what)?;
-    refuse_invalid(areas)?;
-    Ok(PolygonGrid::new(polygons))
+    let grid = PolygonGrid::new(polygons);
+    refuse_invalid(areas, &|big| {
+        grid.first_crossing(&|p| big[p as usize])
+            .map(|(p, at, what)| (p as usize, at, what))
+    })?;
+    Ok(grid)
 }
 
 /// Refuse an area layer with an invalid polygon (self-intersection,
 /// bow-tie, ring crossing, non-finite coordinate), naming the first one.
 /// Ring orientation does not matter and is not a problem.
-pub(crate) fn refuse_invalid(areas: &Layer) -> Result<()> {
-    if let Some(p) = areas.validity_report().into_iter().next() {
-        let place = match (p.x, p.y) {
-            (Some(x), Some(y)) => format!(" at ({x}, {y})"),
-            _ => String::new(),
-        };
+///
+/// Features up to [`crate::geom::FULL_CHECK_LIMIT`] coordinates get the full
+/// OGC validity check; larger ones (whose full check costs time quadratic in
+/// their rings) get `crossing`: given which features are large, the first
+/// large feature whose edges cross, from the grids built over them.
+pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
+    let limit = crate::geom::FULL_CHECK_LIMIT;
+    let big: Vec<bool> = areas
+        .geometries()
+        .iter()
+        .map(|g| {
+            g.as_ref()
+                .is_some_and(|g| geo::CoordsIter::coords_count(g) > limit)
+        })
+        .collect();
+    let small = super::install(|| {
+        areas
+            .geometries()
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !big[*i])
+            .filter_map(|(i, g)| crate::geom::problems(i, g.as_ref()?).into_iter().next())
+            .min_by_key(|p| p.feature)
+    });
+    let mut first = small.map(|p| (p.feature, p.reason, p.x.zip(p.y)));
+    if big.iter().any(|&b| b) {
+        if let Some((poly, at, what)) = crossing(&big) {
+            if first.as_ref().is_none_or(|f| poly < f.0) {
+                first = Some((poly, what.to_string(), Some((at.x, at.y))));
+            }
+        }
+    }
+    if let Some((feature, reason, at)) = first {
+        let place = at
+            .map(|(x, y)| format!(" at ({x}, {y})"))
+            .unwrap_or_default();
         return Err(Error::InvalidGeometry {
             layer: areas.name().to_string(),
-            feature: p.feature,
+            feature,
             reason: format!(
-                "{}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature",
-                p.reason
+                "{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"
             ),
         });
     }

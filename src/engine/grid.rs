@@ -21,6 +21,7 @@
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::BoundingRect;
 use geo_types::{Coord, MultiPolygon};
+use rayon::prelude::*;
 use robust::{orient2d, Coord as RCoord};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -147,6 +148,12 @@ impl PolygonGrid {
     /// Index `polygons` (feature `i` is answered as `i`; an empty
     /// multipolygon never matches).
     pub fn new(polygons: Vec<MultiPolygon<f64>>) -> PolygonGrid {
+        PolygonGrid::with_density(polygons, 16)
+    }
+
+    /// [`PolygonGrid::new`] with about `cells_per_edge` cells per polygon
+    /// edge: more cells answer more points at once but take longer to build.
+    pub fn with_density(polygons: Vec<MultiPolygon<f64>>, cells_per_edge: usize) -> PolygonGrid {
         let mut edges = Vec::new();
         for (i, mp) in polygons.iter().enumerate() {
             for p in &mp.0 {
@@ -210,10 +217,9 @@ impl PolygonGrid {
         if edges.is_empty() {
             return grid;
         }
-        // About sixteen cells per edge: most cells hold no edge, and a
-        // boundary cell a handful.
+        // Most cells hold no edge, and a boundary cell a handful.
         let (w, h) = (maxx - minx, maxy - miny);
-        let target = (16 * edges.len()).clamp(1 << 10, 1 << 23) as f64;
+        let target = (cells_per_edge.max(1) * edges.len()).clamp(1 << 10, 1 << 23) as f64;
         let mut size = (w * h / target).sqrt();
         if !(size > 0.0) {
             size = (w.max(h) / target.sqrt()).max(1e-9 * (1.0 + minx.abs().max(miny.abs())));
@@ -275,76 +281,117 @@ impl PolygonGrid {
         let in_cell = |c: usize| &by_cell[count[c] as usize..count[c + 1] as usize];
 
         // Walk each row from the margin, carrying the set of polygons that
-        // contain the current centre.
-        let mut cells = vec![OUTSIDE; nx * ny];
-        let mut boundary = Vec::new();
-        let mut cell_edges = Vec::new();
-        let mut sets = Vec::new();
-        let mut set: Vec<u32> = Vec::new();
-        for r in 0..ny {
-            let yc = y0 + (r as f64 + 0.5) * size;
-            set.clear();
-            let mut prev = Coord {
-                x: x0 + 0.5 * size,
-                y: yc,
-            };
-            for c in 0..nx {
-                let centre = Coord {
-                    x: x0 + (c as f64 + 0.5) * size,
-                    y: yc,
-                };
-                let cell = r * nx + c;
-                if c > 0 {
-                    let (l, m) = (in_cell(cell - 1), in_cell(cell));
-                    let mut degenerate = false;
-                    // The edges of both cells, each once (both lists are sorted).
-                    let (mut i, mut j) = (0, 0);
-                    while i < l.len() || j < m.len() {
-                        let k = if j == m.len() || (i < l.len() && l[i] < m[j]) {
-                            i += 1;
-                            l[i - 1]
-                        } else if i == l.len() || m[j] < l[i] {
-                            j += 1;
-                            m[j - 1]
-                        } else {
-                            i += 1;
-                            j += 1;
-                            l[i - 1]
-                        };
-                        let e = &edges[k as usize];
-                        match cross_horizontal(e, prev, centre) {
-                            Cross::No => {}
-                            Cross::Yes => toggle(&mut set, e.poly),
-                            Cross::Degenerate => degenerate = true,
-                        }
-                    }
-                    if degenerate {
-                        set = grid.interior_set(centre);
-                    }
-                }
-                let here = in_cell(cell);
-                if here.is_empty() {
-                    cells[cell] = set.first().map_or(OUTSIDE, |&p| p + 1);
-                } else {
-                    let start = cell_edges.len() as u32;
-                    let mut exact = false;
-                    for &k in here {
-                        let e = edges[k as usize];
-                        exact |= on_edge(&e, centre);
-                        cell_edges.push(e);
-                    }
-                    let s0 = sets.len() as u32;
-                    sets.extend_from_slice(&set);
-                    cells[cell] = BOUNDARY | boundary.len() as u32;
-                    boundary.push(BoundaryCell {
-                        edges: (start, cell_edges.len() as u32),
-                        set: (s0, sets.len() as u32),
-                        exact,
-                    });
-                }
-                prev = centre;
-            }
+        // contain the current centre; rows in parallel.
+        struct Row {
+            boundary: Vec<BoundaryCell>,
+            edges: Vec<Edge>,
+            sets: Vec<u32>,
         }
+        let mut cells = vec![OUTSIDE; nx * ny];
+        let g = &grid;
+        let rows: Vec<Row> = super::install(|| {
+            cells
+                .par_chunks_mut(nx)
+                .enumerate()
+                .map(|(r, row)| {
+                    let mut out = Row {
+                        boundary: Vec::new(),
+                        edges: Vec::new(),
+                        sets: Vec::new(),
+                    };
+                    let yc = y0 + (r as f64 + 0.5) * size;
+                    let mut set: Vec<u32> = Vec::new();
+                    let mut prev = Coord {
+                        x: x0 + 0.5 * size,
+                        y: yc,
+                    };
+                    for (c, value) in row.iter_mut().enumerate() {
+                        let centre = Coord {
+                            x: x0 + (c as f64 + 0.5) * size,
+                            y: yc,
+                        };
+                        let cell = r * nx + c;
+                        if c > 0 {
+                            let (l, m) = (in_cell(cell - 1), in_cell(cell));
+                            let mut degenerate = false;
+                            // The edges of both cells, each once (both lists are sorted).
+                            let (mut i, mut j) = (0, 0);
+                            while i < l.len() || j < m.len() {
+                                let k = if j == m.len() || (i < l.len() && l[i] < m[j]) {
+                                    i += 1;
+                                    l[i - 1]
+                                } else if i == l.len() || m[j] < l[i] {
+                                    j += 1;
+                                    m[j - 1]
+                                } else {
+                                    i += 1;
+                                    j += 1;
+                                    l[i - 1]
+                                };
+                                let e = &edges[k as usize];
+                                match cross_horizontal(e, prev, centre) {
+                                    Cross::No => {}
+                                    Cross::Yes => toggle(&mut set, e.poly),
+                                    Cross::Degenerate => degenerate = true,
+                                }
+                            }
+                            if degenerate {
+                                set = g.interior_set(centre);
+                            }
+                        }
+                        let here = in_cell(cell);
+                        if here.is_empty() {
+                            *value = set.first().map_or(OUTSIDE, |&p| p + 1);
+                        } else {
+                            let start = out.edges.len() as u32;
+                            let mut exact = false;
+                            for &k in here {
+                                let e = edges[k as usize];
+                                exact |= on_edge(&e, centre);
+                                out.edges.push(e);
+                            }
+                            let s0 = out.sets.len() as u32;
+                            out.sets.extend_from_slice(&set);
+                            *value = BOUNDARY | out.boundary.len() as u32;
+                            out.boundary.push(BoundaryCell {
+                                edges: (start, out.edges.len() as u32),
+                                set: (s0, out.sets.len() as u32),
+                                exact,
+                            });
+                        }
+                        prev = centre;
+                    }
+                    out
+                })
+                .collect()
+        });
+        // Join the rows: shift each row's indices by what came before it.
+        let mut boundary = Vec::with_capacity(rows.iter().map(|r| r.boundary.len()).sum());
+        let mut cell_edges = Vec::with_capacity(rows.iter().map(|r| r.edges.len()).sum());
+        let mut sets = Vec::new();
+        let mut shift = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (b0, e0, s0) = (
+                boundary.len() as u32,
+                cell_edges.len() as u32,
+                sets.len() as u32,
+            );
+            shift.push(b0);
+            boundary.extend(row.boundary.into_iter().map(|mut b| {
+                b.edges = (b.edges.0 + e0, b.edges.1 + e0);
+                b.set = (b.set.0 + s0, b.set.1 + s0);
+                b
+            }));
+            cell_edges.extend(row.edges);
+            sets.extend(row.sets);
+        }
+        super::install(|| {
+            cells.par_chunks_mut(nx).zip(shift).for_each(|(row, b0)| {
+                for v in row.iter_mut().filter(|v| **v >= BOUNDARY) {
+                    *v += b0;
+                }
+            })
+        });
         grid.cells = cells;
         grid.boundary = boundary;
         grid.edges = cell_edges;
@@ -486,11 +533,74 @@ impl PolygonGrid {
             .unwrap_or(NONE)
     }
 
+    /// The first place where two edges of one polygon cross or run along
+    /// each other, as `(polygon, where, what)`: two such edges always share
+    /// a cell, so each boundary cell's few edges are compared pairwise, in
+    /// parallel. Edges of different polygons may cross (areas may overlap);
+    /// rings touching at a vertex are allowed, as in OGC validity. The
+    /// lowest polygon (then the lowest place) is reported.
+    pub fn first_crossing(
+        &self,
+        only: &(dyn Fn(u32) -> bool + Sync),
+    ) -> Option<(u32, Coord<f64>, &'static str)> {
+        use geo::line_intersection::{line_intersection, LineIntersection};
+        use geo_types::Line;
+        super::install(|| {
+            self.boundary
+                .par_iter()
+                .filter_map(|c| {
+                    let es = &self.edges[c.edges.0 as usize..c.edges.1 as usize];
+                    let mut best: Option<(u32, Coord<f64>, &'static str)> = None;
+                    for i in 0..es.len() {
+                        if !only(es[i].poly) {
+                            continue;
+                        }
+                        for j in i + 1..es.len() {
+                            if es[i].poly != es[j].poly {
+                                continue;
+                            }
+                            let found = match line_intersection(
+                                Line::new(es[i].a, es[i].b),
+                                Line::new(es[j].a, es[j].b),
+                            ) {
+                                Some(LineIntersection::SinglePoint {
+                                    intersection,
+                                    is_proper: true,
+                                }) => Some((intersection, "rings cross (self-intersection)")),
+                                Some(LineIntersection::Collinear { intersection })
+                                    if intersection.start != intersection.end =>
+                                {
+                                    Some((intersection.start, "ring edges run along each other"))
+                                }
+                                _ => None,
+                            };
+                            if let Some((at, what)) = found {
+                                let cand = (es[i].poly, at, what);
+                                if best.is_none_or(|b| key(&cand) < key(&b)) {
+                                    best = Some(cand);
+                                }
+                            }
+                        }
+                    }
+                    best
+                })
+                .min_by(|a, b| {
+                    key(a)
+                        .partial_cmp(&key(b))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+        })
+    }
+
     /// Cells across and down, and how many are boundary cells (for tuning
     /// and the benchmark notes).
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.nx, self.ny, self.boundary.len())
     }
+}
+
+fn key(c: &(u32, Coord<f64>, &'static str)) -> (u32, f64, f64) {
+    (c.0, c.1.x, c.1.y)
 }
 
 #[cfg(test)]

@@ -159,3 +159,8 @@ pub(crate) fn non_empty(layer: &Layer, what: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[doc(hidden)]
+pub fn as_mp(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    as_multipolygon(g).unwrap()
+}

@@ -94,7 +94,7 @@ impl Prepared {
         Some(Prepared {
             edges,
             tree,
-            grid: PolygonGrid::new(vec![mp.clone()]),
+            grid: PolygonGrid::with_density(vec![mp.clone()], 4),
             bbox,
         })
     }
@@ -229,10 +229,17 @@ fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
 
 fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
     let polys = super::polygons(layer, what)?;
-    super::assign::refuse_invalid(layer)?;
-    Ok(super::install(|| {
-        polys.par_iter().map(Prepared::new).collect()
-    }))
+    let prepared: Vec<Option<Prepared>> =
+        super::install(|| polys.par_iter().map(Prepared::new).collect());
+    super::assign::refuse_invalid(layer, &|big| {
+        prepared.iter().enumerate().find_map(|(i, p)| {
+            let p = p.as_ref().filter(|_| big[i])?;
+            p.grid
+                .first_crossing(&|_| true)
+                .map(|(_, at, what)| (i, at, what))
+        })
+    })?;
+    Ok(prepared)
 }
 
 /// Candidate pairs `(left, right)` whose bounding boxes meet.
@@ -309,8 +316,8 @@ pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Vec<Piece>> {
     check_pair(zones, areas, "overlay")?;
     let zp = super::polygons(zones, "overlay")?;
     let ap = super::polygons(areas, "overlay")?;
-    super::assign::refuse_invalid(zones)?;
-    super::assign::refuse_invalid(areas)?;
+    prepare_all(zones, "overlay")?;
+    prepare_all(areas, "overlay")?;
     let zb: Vec<_> = zp.iter().map(|p| p.bounding_rect()).collect();
     let ab: Vec<_> = ap.iter().map(|p| p.bounding_rect()).collect();
     let pairs = candidate_pairs(&zb, &ab);
