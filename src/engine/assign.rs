@@ -68,18 +68,29 @@ pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
         }
     }
     if let Some((feature, reason, at)) = first {
-        let place = at
-            .map(|(x, y)| format!(" at ({x}, {y})"))
-            .unwrap_or_default();
-        return Err(Error::InvalidGeometry {
-            layer: areas.name().to_string(),
-            feature,
-            reason: format!(
-                "{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"
-            ),
-        });
+        return Err(invalid_polygon(areas, feature, &reason, at));
     }
     Ok(())
+}
+
+/// The error for an invalid polygon: the feature, what is wrong and where,
+/// and what to do.
+pub(crate) fn invalid_polygon(
+    layer: &Layer,
+    feature: usize,
+    reason: &str,
+    at: Option<(f64, f64)>,
+) -> Error {
+    let place = at
+        .map(|(x, y)| format!(" at ({x}, {y})"))
+        .unwrap_or_default();
+    Error::InvalidGeometry {
+        layer: layer.name().to_string(),
+        feature,
+        reason: format!(
+            "{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"
+        ),
+    }
 }
 
 /// The area (row position in `areas`) of each point given by coordinates in
