@@ -1,7 +1,8 @@
 //! New geometries: buffers and dissolves.
 
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
-use geo::{unary_union, Buffer};
+use geo::orient::Direction;
+use geo::{unary_union, Buffer, Orient};
 use geo_types::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -135,7 +136,10 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
         };
         if let Some(mp) = super::as_multipolygon(g) {
             first_poly.get_or_insert(i);
-            polys.push(mp);
+            // One orientation for every ring: the union reads a clockwise
+            // part of a multipolygon beside a counter-clockwise one as a
+            // negative region and drops it.
+            polys.push(mp.orient(Direction::Default));
             continue;
         }
         first_other.get_or_insert(i);
