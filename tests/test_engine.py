@@ -116,6 +116,15 @@ def test_assign_reversed_rings_give_the_same_answer() -> None:
     assert rev == plain
 
 
+def test_assign_point_on_a_nearly_horizontal_edge_at_a_row_of_the_grid() -> None:
+    # The edge (0,0)-(1,b) rises by b ≪ 1 and the midpoint lies exactly on
+    # it, a rounding error above the line between two rows of the index.
+    for b in (3.217e-20, 3.217e-229, 1e-12):
+        tri = Polygon([(0, 0), (0, 1.875), (1, b)])
+        got = lb.assign(xy([(0.5, b / 2), (0.25, b / 4), (0.5, 0.0)]), layer([tri], name=["t"]), key="name")
+        assert got.to_list() == ["t", "t", None], b
+
+
 def test_assign_key_dtypes() -> None:
     areas = layer([WEST, EAST], name=["west", "east"], code=[180, 181], share=[0.25, 0.5])
     pts = xy([(15, 5), (5, 5), (50, 50)])
@@ -649,6 +658,14 @@ def test_dissolve_lines_and_points() -> None:
     out = lb.dissolve(src, by="g")
     assert out.geom_types == {"MultiLineString", "MultiPoint"}
     assert out.length().to_list() == [7.0, 0.0]
+
+
+def test_dissolve_multipolygon_with_parts_of_both_orientations() -> None:
+    # A counter-clockwise square and a clockwise diamond in one feature.
+    mp = shapely.from_wkt("MULTIPOLYGON (((1 2, 1 3, 0 3, 0 2, 1 2)), ((1 0, 0 -1, -1 0, 0 1, 1 0)))")
+    assert mp.is_valid
+    assert lb.dissolve(layer([mp], g=[1]), by="g").area().to_list() == [3.0]
+    assert lb.dissolve(layer([mp, box(5, 5, 6, 6)], g=[1, 1]), by="g").area().to_list() == [4.0]
 
 
 def test_dissolve_reversed_rings_and_holes() -> None:
