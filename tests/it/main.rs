@@ -1,5 +1,6 @@
 //! Integration tests of the core, as one binary.
 
 mod crs;
+mod engine;
 mod fixtures;
 mod io;
