@@ -8,9 +8,10 @@
 //! each edge near the other polygon is split where it crosses the other's
 //! boundary, each piece is kept or dropped by one point-in-polygon lookup at
 //! its middle ([`PolygonGrid`]), and the kept pieces are summed. Where the
-//! two boundaries run along each other, the shared stretch counts once when
-//! both interiors lie on the same side of it and not at all when they lie on
-//! opposite sides (neighbouring areas share no area). Coordinates are taken
+//! two boundaries run along each other (exactly, or to within rounding, as
+//! a zone clipped out of a district does), the shared stretch counts once
+//! when both interiors lie on the same side of it and not at all when they
+//! lie on opposite sides (neighbouring areas share no area). Coordinates are taken
 //! relative to a local origin so the sums keep their precision.
 //!
 //! The work is proportional to the edges of each polygon near the other,
