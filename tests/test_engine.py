@@ -404,6 +404,21 @@ def test_overlay_area_of_a_zone_clipped_out_of_the_area() -> None:
     assert got[0][3] == pytest.approx(zone.area / area.area, rel=1e-12)
 
 
+def test_overlay_area_with_a_sliver_along_the_other_boundary() -> None:
+    # The zone's second part is a sliver of no width (1.6e-17 m²) lying on
+    # the area's edge from (2, 1) to (1, 0).
+    zone = shapely.from_wkt(
+        "MULTIPOLYGON (((0 2, 1 2, 0 1, 0 2)), ((1.7071067811865475 0.7071067811865475, "
+        "1.7071067811865475 0.7071067811865476, 2 1, 1.7071067811865475 0.7071067811865475)))"
+    )
+    area = shapely.from_wkt("POLYGON ((0 0, 0 1, 0 2, 1 2, 2 1, 1 0, 0 0))")
+    assert zone.is_valid
+    a_z = lb.overlay_area(layer([zone], z=[1]), layer([area], a=[1]), zone_key="z", area_key="a")["area_m2"]
+    z_a = lb.overlay_area(layer([area], z=[1]), layer([zone], a=[1]), zone_key="z", area_key="a")["area_m2"]
+    assert a_z.to_list() == [pytest.approx(0.5, rel=1e-12)]
+    assert z_a.to_list() == [pytest.approx(0.5, rel=1e-12)]
+
+
 def test_overlay_area_same_key_name_refused() -> None:
     zones = layer([WEST], name=["z"])
     areas = layer([WEST], name=["a"])

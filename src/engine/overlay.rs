@@ -125,10 +125,13 @@ enum Along {
 /// Split the segment `a→b` where it meets `other`'s boundary and call `f`
 /// with each piece, whether it lies inside `other` and how it runs along
 /// `other`'s boundary. Edges of `other` within `tol` of the segment along a
-/// common stretch ([`runs_along`]) count as running along it.
+/// common stretch ([`runs_along`]) count as running along it. `this` is the
+/// polygon the segment belongs to (none for a line): a piece where `this`
+/// doubles back on itself along `other`'s boundary is left out.
 fn split(
     a: Coord<f64>,
     b: Coord<f64>,
+    this: Option<&Prepared>,
     other: &Prepared,
     tol: f64,
     f: &mut impl FnMut(Coord<f64>, Coord<f64>, bool, Along),
@@ -137,8 +140,8 @@ fn split(
     let len2 = d.x * d.x + d.y * d.y;
     let param = |p: Coord<f64>| (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0);
     let mut ts: Vec<f64> = vec![0.0, 1.0];
-    // Stretches along `other`'s boundary: (from, to, way, exactly collinear).
-    let mut along: Vec<(f64, f64, Along, bool)> = Vec::new();
+    // Stretches along `other`'s boundary: (from, to, way).
+    let mut along: Vec<(f64, f64, Along)> = Vec::new();
     let seg = Line::new(a, b);
     let way = |p: Coord<f64>, q: Coord<f64>| {
         let e = q - p;
@@ -158,13 +161,13 @@ fn split(
                 let (t0, t1) = (param(intersection.start), param(intersection.end));
                 ts.push(t0);
                 ts.push(t1);
-                along.push((t0.min(t1), t0.max(t1), way(p, q), true));
+                along.push((t0.min(t1), t0.max(t1), way(p, q)));
             }
             _ if runs_along(seg, Line::new(p, q), tol) => {
                 let (t0, t1) = (param(p), param(q));
                 ts.push(t0);
                 ts.push(t1);
-                along.push((t0.min(t1), t0.max(t1), way(p, q), false));
+                along.push((t0.min(t1), t0.max(t1), way(p, q)));
             }
             None => {}
             Some(LineIntersection::SinglePoint { intersection, .. }) => {
@@ -201,35 +204,86 @@ fn split(
         if p == q {
             continue;
         }
-        match along_at(&along, mid) {
-            Along::No => f(p, q, other.contains(at(mid)), Along::No),
-            way => f(p, q, true, way),
+        let beside = along_at(&along, mid);
+        // A hair-thin sliver or spike of this polygon lying along the other's
+        // boundary: its two sides cancel, so neither is counted.
+        if !matches!(beside, Beside::Apart)
+            && this.is_some_and(|this| doubles_back(this, p, q, tol))
+        {
+            continue;
+        }
+        match beside {
+            Beside::Along(way) => f(p, q, true, way),
+            Beside::Cancelled => {
+                // The other boundary doubles back along the piece (a sliver
+                // of no width): inside or outside is what lies beyond it,
+                // on this polygon's side.
+                let (dx, dy) = (q.x - p.x, q.y - p.y);
+                let k = 1e3 * tol / dx.hypot(dy);
+                let m = at(mid);
+                let off = Coord {
+                    x: m.x - k * dy,
+                    y: m.y + k * dx,
+                };
+                f(p, q, other.contains(off), Along::No)
+            }
+            Beside::Apart => f(p, q, other.contains(at(mid)), Along::No),
         }
     }
 }
 
+/// How a piece of a segment lies beside the other boundary.
+enum Beside {
+    /// Along its edges, more of them one way than the other.
+    Along(Along),
+    /// Along edges that cancel, as many each way (a sliver of no width).
+    Cancelled,
+    /// Along no edge.
+    Apart,
+}
+
 /// How the piece of a segment around parameter `t` runs along the other
-/// boundary. An exactly collinear edge decides. Otherwise the edges within
-/// the tolerance are counted, each way: where the other boundary doubles
-/// back on itself (a spike of no width) they cancel, and the piece is
-/// decided by its midpoint.
-fn along_at(along: &[(f64, f64, Along, bool)], t: f64) -> Along {
-    let here = || {
-        along
-            .iter()
-            .filter(move |&&(s0, s1, _, _)| s0 <= t && t <= s1)
+/// boundary: its edges there (exactly collinear or within the tolerance)
+/// are counted each way, and where the other boundary doubles back on
+/// itself (a spike of no width) they cancel.
+fn along_at(along: &[(f64, f64, Along)], t: f64) -> Beside {
+    let (mut n, mut net) = (0, 0i32);
+    for &(_, _, way) in along.iter().filter(|&&(s0, s1, _)| s0 <= t && t <= s1) {
+        n += 1;
+        net += if way == Along::Same { 1 } else { -1 };
+    }
+    match (n, net.signum()) {
+        (0, _) => Beside::Apart,
+        (_, 1) => Beside::Along(Along::Same),
+        (_, -1) => Beside::Along(Along::Opposite),
+        _ => Beside::Cancelled,
+    }
+}
+
+/// Does `this` polygon's boundary double back along the piece `p→q` of one
+/// of its own edges (within the tolerance), so that the piece is one side
+/// of a sliver of no width?
+fn doubles_back(this: &Prepared, p: Coord<f64>, q: Coord<f64>, tol: f64) -> bool {
+    let d = q - p;
+    let m = Coord {
+        x: 0.5 * (p.x + q.x),
+        y: 0.5 * (p.y + q.y),
     };
-    if let Some(&(_, _, way, _)) = here().find(|s| s.3) {
-        return way;
+    let mut net = 0i32;
+    for hit in this
+        .tree
+        .locate_in_envelope_intersecting(&widened(&envelope(p, q), tol))
+    {
+        let (a, b) = this.edges[hit.data as usize];
+        let e = b - a;
+        let len2 = e.x * e.x + e.y * e.y;
+        let u = ((m.x - a.x) * e.x + (m.y - a.y) * e.y) / len2;
+        if !(0.0..=1.0).contains(&u) || !runs_along(Line::new(p, q), Line::new(a, b), tol) {
+            continue;
+        }
+        net += if e.x * d.x + e.y * d.y > 0.0 { 1 } else { -1 };
     }
-    let net: i32 = here()
-        .map(|&(_, _, way, _)| if way == Along::Same { 1 } else { -1 })
-        .sum();
-    match net.signum() {
-        1 => Along::Same,
-        -1 => Along::Opposite,
-        _ => Along::No,
-    }
+    net == 0
 }
 
 /// How far apart, relative to the size of the coordinates, two edges may be
@@ -311,7 +365,7 @@ pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
     // A's boundary inside B, and along B's boundary where both run the same way.
     for hit in a.tree.locate_in_envelope_intersecting(&env) {
         let (p, q) = a.edges[hit.data as usize];
-        split(p, q, b, tol, &mut |p, q, inside, along| {
+        split(p, q, Some(a), b, tol, &mut |p, q, inside, along| {
             if (inside && along == Along::No) || along == Along::Same {
                 sum += cross(p, q);
             }
@@ -320,7 +374,7 @@ pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
     // B's boundary strictly inside A (the shared stretches were counted above).
     for hit in b.tree.locate_in_envelope_intersecting(&env) {
         let (p, q) = b.edges[hit.data as usize];
-        split(p, q, a, tol, &mut |p, q, inside, along| {
+        split(p, q, Some(b), a, tol, &mut |p, q, inside, along| {
             if inside && along == Along::No {
                 sum += cross(p, q);
             }
@@ -522,7 +576,7 @@ pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)
                     if !env.intersects(&envelope(p, q)) {
                         continue;
                     }
-                    split(p, q, area, tol, &mut |p, q, inside, _| {
+                    split(p, q, None, area, tol, &mut |p, q, inside, _| {
                         if inside {
                             m += ((q.x - p.x).powi(2) + (q.y - p.y).powi(2)).sqrt();
                         }

@@ -99,6 +99,42 @@ fn overlay_area_of_a_polygon_with_a_hair_thin_spike() {
     );
 }
 
+/// A zone with a sliver of no width lying along the area's edge (one of
+/// its vertices exactly on the edge, the other a rounding error off): the
+/// sliver's two sides cancel, whichever polygon holds it.
+#[test]
+fn overlay_area_with_a_sliver_along_the_other_boundary() {
+    let zone = Geometry::MultiPolygon(MultiPolygon(vec![
+        Polygon::new(
+            ring(&[(0.0, 2.0), (1.0, 2.0), (0.0, 1.0), (0.0, 2.0)]),
+            vec![],
+        ),
+        Polygon::new(
+            ring(&[
+                (1.7071067811865475, 0.7071067811865475),
+                (1.7071067811865475, 0.7071067811865476),
+                (2.0, 1.0),
+                (1.7071067811865475, 0.7071067811865475),
+            ]),
+            vec![],
+        ),
+    ]));
+    let area = poly(&[
+        (0.0, 0.0),
+        (0.0, 1.0),
+        (0.0, 2.0),
+        (1.0, 2.0),
+        (2.0, 1.0),
+        (1.0, 0.0),
+        (0.0, 0.0),
+    ]);
+    let (z, a) = (layer("z", vec![zone]), layer("a", vec![area]));
+    for (x, y) in [(&z, &a), (&a, &z)] {
+        let got = area_of(x, y);
+        assert!((got - 0.5).abs() < 1e-12, "{got} m², expected 0.5");
+    }
+}
+
 /// The same in Stockholm's coordinates, where a double has ~1e-9 m to spare.
 #[test]
 fn overlay_area_of_a_clipped_zone_in_stockholm_coordinates() {
