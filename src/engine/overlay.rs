@@ -269,7 +269,7 @@ fn doubles_back(this: &Prepared, p: Coord<f64>, q: Coord<f64>, tol: f64) -> bool
         x: 0.5 * (p.x + q.x),
         y: 0.5 * (p.y + q.y),
     };
-    let mut net = 0i32;
+    let (mut n, mut net) = (0, 0i32);
     for hit in this
         .tree
         .locate_in_envelope_intersecting(&widened(&envelope(p, q), tol))
@@ -281,9 +281,11 @@ fn doubles_back(this: &Prepared, p: Coord<f64>, q: Coord<f64>, tol: f64) -> bool
         if !(0.0..=1.0).contains(&u) || !runs_along(Line::new(p, q), Line::new(a, b), tol) {
             continue;
         }
+        n += 1;
         net += if e.x * d.x + e.y * d.y > 0.0 { 1 } else { -1 };
     }
-    net == 0
+    // None found: a piece too short to run along anything.
+    n > 0 && net == 0
 }
 
 /// How far apart, relative to the size of the coordinates, two edges may be

@@ -135,6 +135,35 @@ fn overlay_area_with_a_sliver_along_the_other_boundary() {
     }
 }
 
+/// Edges shorter than the tolerance (5 µm in Stockholm's coordinates,
+/// where the tolerance is 6.6 µm) along the other polygon's edges.
+#[test]
+fn overlay_area_with_edges_shorter_than_the_tolerance() {
+    let zone = poly(&[
+        (153001.0, 6580001.0),
+        (153001.0, 6580000.999995),
+        (153001.99999, 6580000.0),
+        (153001.0, 6580000.0),
+        (153000.0, 6580000.0),
+        (153000.0, 6580001.0),
+        (153000.0, 6580002.0),
+        (153000.999995, 6580001.0),
+        (153001.0, 6580001.0),
+    ]);
+    let square = poly(&[
+        (153001.0, 6580000.0),
+        (153001.0, 6580001.0),
+        (153000.0, 6580001.0),
+        (153000.0, 6580000.0),
+        (153001.0, 6580000.0),
+    ]);
+    let (z, a) = (layer("z", vec![zone]), layer("a", vec![square]));
+    for (x, y) in [(&z, &a), (&a, &z)] {
+        let got = area_of(x, y);
+        assert!((got - 1.0).abs() < 1e-9, "{got} m², expected 1");
+    }
+}
+
 /// The same in Stockholm's coordinates, where a double has ~1e-9 m to spare.
 #[test]
 fn overlay_area_of_a_clipped_zone_in_stockholm_coordinates() {
