@@ -241,6 +241,29 @@ def test_flood_band_areas_per_stadsdel_equal_geopandas_overlay(
     assert got.height > 200
 
 
+def test_stadsdelar_over_their_land_equal_geopandas_overlay(stockholm: Path) -> None:
+    # The same boundaries twice (with and without water): shared and
+    # collinear edges everywhere, and the stadsdelar's slivers of overlap.
+    land_path = stockholm / "stadsdelar_utan_vatten.shp"
+    if not land_path.exists():
+        pytest.skip(f"{land_path.name} not in {stockholm}")
+    zones, land = lb.read(stockholm / "stadsdelar.shp"), lb.read(land_path)
+    zones = zones.with_attributes(zones.attributes.rename({"name": "zone"}))
+    got = lb.overlay_area(zones, land, zone_key="zone", area_key="name")
+    gz = gpd.read_file(stockholm / "stadsdelar.shp").rename(columns={"name": "zone"})
+    ov = gpd.overlay(gz, gpd.read_file(land_path), how="intersection", keep_geom_type=True)
+    want = ov.assign(a=ov.area).groupby(["zone", "name"])["a"].sum()
+    ours = got.to_pandas().set_index(["zone", "name"])["area_m2"]
+    both = ours.to_frame("ours").join(want.to_frame("theirs"), how="outer").fillna(0.0)
+    diff = (both["ours"] - both["theirs"]).abs()
+    # Each stadsdel over its own land to 1e-9; the slivers where
+    # neighbours overlap (a few m² at most) to a thousandth of a m².
+    assert (diff <= 1e-9 * both["theirs"] + 1e-3).all(), both[diff > 1e-9 * both["theirs"] + 1e-3]
+    same = both.loc[[(z, n) for z, n in both.index if z == n]]
+    assert len(same) == 117
+    assert ((same["ours"] - same["theirs"]).abs() <= 1e-9 * same["theirs"]).all()
+
+
 def test_flood_band_pieces_equal_geopandas_overlay(stadsdelar: tuple[lb.Layer, gpd.GeoDataFrame], bands: Path) -> None:
     areas, gdf = stadsdelar
     pieces = lb.overlay(lb.read(bands).take([0]), areas)  # the 25 m band: the quickest

@@ -178,6 +178,17 @@ fn split(
             }
         }
     }
+    // Where this polygon's own boundary doubles back along the segment (a
+    // spike), split there too, so that each piece lies along it or not.
+    if let (false, Some(this)) = (along.is_empty(), this) {
+        for hit in this.tree.locate_in_envelope_intersecting(&near) {
+            let (p, q) = this.edges[hit.data as usize];
+            if (p, q) != (a, b) && runs_along(seg, Line::new(p, q), tol) {
+                ts.push(param(p));
+                ts.push(param(q));
+            }
+        }
+    }
     let at = |t: f64| {
         if t <= 0.0 {
             a

@@ -164,6 +164,41 @@ fn overlay_area_with_edges_shorter_than_the_tolerance() {
     }
 }
 
+/// A zone with a spike of no width along an edge it shares exactly with
+/// the area: only the stretch the spike doubles cancels.
+#[test]
+fn overlay_area_with_a_spike_along_a_shared_edge() {
+    let zone = poly(&[
+        (1.0, 0.9411764705882353),
+        (17.0, 0.0),
+        (2.0, 0.8823529411764706),
+        (2.0, 0.0),
+        (1.0, 0.0),
+        (0.0, 0.0),
+        (0.0, 1.0),
+        (1.0, 1.0),
+        (1.0, 0.9411764705882353),
+    ]);
+    let area = poly(&[
+        (1.0, 1.0),
+        (1.0, 0.9411764705882353),
+        (17.0, 0.0),
+        (1.0, 0.0),
+        (0.0, 0.0),
+        (0.0, 1.0),
+        (1.0, 1.0),
+    ]);
+    let expected = zone.unsigned_area();
+    let (z, a) = (layer("z", vec![zone]), layer("a", vec![area]));
+    for (x, y) in [(&z, &a), (&a, &z)] {
+        let got = area_of(x, y);
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "{got} m², expected {expected}"
+        );
+    }
+}
+
 /// The same in Stockholm's coordinates, where a double has ~1e-9 m to spare.
 #[test]
 fn overlay_area_of_a_clipped_zone_in_stockholm_coordinates() {
