@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,7 +152,12 @@ def test_small_city_loads(small: Path) -> None:
     assert city.risk_distance.distance_m == 150.0
     assert city.settings.overlap_tolerance_m2 == 10.0
     assert city.periods.to_dicts() == [
-        {"giltig_fran": dt.date(2020, 7, 1), "giltig_till": dt.date(2023, 6, 30), "stadsdelsomraden": 2, "stadsdelar": 4},
+        {
+            "giltig_fran": dt.date(2020, 7, 1),
+            "giltig_till": dt.date(2023, 6, 30),
+            "stadsdelsomraden": 2,
+            "stadsdelar": 4,
+        },
         {"giltig_fran": dt.date(2023, 7, 1), "giltig_till": None, "stadsdelsomraden": 1, "stadsdelar": 4},
     ]
 
@@ -220,7 +226,11 @@ def test_missing_key_column_of_a_table(small: Path) -> None:
 
 
 def test_missing_year_column(small: Path) -> None:
-    edit(small, 'file = "befolkning.csv"\nkey = "stadsdel"\nyear = "ar"', 'file = "befolkning.csv"\nkey = "stadsdel"\nyear = "år"')
+    edit(
+        small,
+        'file = "befolkning.csv"\nkey = "stadsdel"\nyear = "ar"',
+        'file = "befolkning.csv"\nkey = "stadsdel"\nyear = "år"',
+    )
     p = one_problem(load_error(small))
     assert Path(p.path).name == "befolkning.csv" and "no column 'år'" in p.message
 
@@ -250,9 +260,9 @@ def test_unknown_stadsdel_in_a_survey(small: Path) -> None:
 
 def test_unknown_stadsdel_in_the_population(small: Path) -> None:
     df = pl.read_csv(small.parent / "befolkning.csv")
-    df.with_columns(stadsdel=pl.when(pl.col("stadsdel") == "DALEN").then(pl.lit("DALA")).otherwise("stadsdel")).write_csv(
-        small.parent / "befolkning.csv"
-    )
+    df.with_columns(
+        stadsdel=pl.when(pl.col("stadsdel") == "DALEN").then(pl.lit("DALA")).otherwise("stadsdel")
+    ).write_csv(small.parent / "befolkning.csv")
     p = one_problem(load_error(small))
     assert Path(p.path).name == "befolkning.csv" and "'DALA'" in p.message
 
@@ -265,7 +275,9 @@ def test_unknown_and_missing_stadsdel_in_the_organisation(small: Path) -> None:
     messages = [p.message for p in err.problems]
     assert all(Path(p.path).name == "organisation.csv" for p in err.problems)
     assert any("2020-07-01 – 2023-06-30: stadsdelar that are not in the boundaries: 'ALBI'" in m for m in messages)
-    assert any("2020-07-01 – 2023-06-30: stadsdelar of the boundaries with no stadsdelsområde: 'ALBY'" in m for m in messages)
+    assert any(
+        "2020-07-01 – 2023-06-30: stadsdelar of the boundaries with no stadsdelsområde: 'ALBY'" in m for m in messages
+    )
 
 
 def test_organisation_periods_must_not_overlap_or_leave_gaps(small: Path) -> None:
@@ -290,7 +302,7 @@ def test_organisation_dates_must_be_dates(small: Path) -> None:
 def test_unknown_keys_and_sections_are_typos_with_suggestions(small: Path) -> None:
     edit(small, 'code = "kod"', 'cod = "kod"')
     with small.open("a", encoding="utf-8") as f:
-        f.write('\n[suppresion]\nmin_count = 3\n')
+        f.write("\n[suppresion]\nmin_count = 3\n")
     err = load_error(small)
     by_key = {p.key: p for p in err.problems}
     assert "unknown key 'cod' (did you mean 'code'?)" in by_key["areas"].message
@@ -342,7 +354,9 @@ def test_flood_levels_are_checked_against_the_layer(small: Path) -> None:
     )
     lb.Layer.from_polars(zones, crs=3006).write(small.parent / "flood.gpkg", layer="oversvamning")
     with small.open("a", encoding="utf-8") as f:
-        f.write('\n[layers.oversvamning]\nfile = "flood.gpkg"\n\n[flood]\nlayer = "oversvamning"\nlevels = [1.5, 2.1]\n')
+        f.write(
+            '\n[layers.oversvamning]\nfile = "flood.gpkg"\n\n[flood]\nlayer = "oversvamning"\nlevels = [1.5, 2.1]\n'
+        )
     err = load_error(small)
     messages = [p.message for p in err.problems]
     assert any("levels in column 'niva_m' that flood.levels does not list: 2.7" in m for m in messages)
@@ -365,7 +379,9 @@ def test_overlap_beyond_the_tolerance_fails_and_within_is_a_finding(small: Path)
     with small.open("a", encoding="utf-8") as f:
         f.write("\n[topology]\noverlap_tolerance_m2 = 5000.5\n")
     city = lb.City.from_config(small)
-    assert city.findings.select("kind", "stadsdelar").to_dicts() == [{"kind": "overlap", "stadsdelar": ["ALBY", "BJÖRKBY"]}]
+    assert city.findings.select("kind", "stadsdelar").to_dicts() == [
+        {"kind": "overlap", "stadsdelar": ["ALBY", "BJÖRKBY"]}
+    ]
     assert city.findings["area_m2"][0] == pytest.approx(5000.0)
 
 
@@ -432,12 +448,54 @@ def test_year_before_the_first_period_uses_the_earliest_and_says_so(
     assert "no organisation was in force on 2019-12-31; using the earliest, in force from 2020-07-01" in caplog.text
 
 
+def test_year_after_a_closed_last_period_uses_the_last_and_says_so(
+    small: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    organisation_rows().with_columns(giltig_till=pl.col("giltig_till").replace("", "2024-12-31")).write_csv(
+        small.parent / "organisation.csv"
+    )
+    city = lb.City.from_config(small)
+    assert city.periods["giltig_till"].to_list() == [dt.date(2023, 6, 30), dt.date(2024, 12, 31)]
+    with caplog.at_level(logging.WARNING, logger="lagesbild"):
+        assert city.organisation(2024)["sdo_kod"].unique().to_list() == ["H"]
+    assert caplog.records == []
+    with caplog.at_level(logging.WARNING, logger="lagesbild"):
+        assert city.organisation(2026)["sdo_kod"].unique().to_list() == ["H"]
+    assert "no organisation is recorded for 2026-12-31; using the last, in force 2023-07-01 – 2024-12-31" in caplog.text
+
+
+def test_table_per_stadsdelsomrade(small: Path) -> None:
+    pl.DataFrame({"omrade": ["Väster", "Öster", "Norr"], "larm": [1, 2, 3]}).write_csv(small.parent / "larm.csv")
+    with small.open("a", encoding="utf-8") as f:
+        f.write('\n[tables.larm]\nfile = "larm.csv"\nkey = "omrade"\nunit = "stadsdelsomrade"\n')
+    p = one_problem(load_error(small))
+    assert Path(p.path).name == "larm.csv"
+    assert p.message == "column 'omrade': stadsdelsområden not in any organisation period: 'Norr'"
+    pl.DataFrame({"omrade": ["Väster", "Öster"], "larm": [1, 2]}).write_csv(small.parent / "larm.csv")
+    city = lb.City.from_config(small)
+    with pytest.raises(lb.InvalidArgumentError, match="crosswalk=city.organisation_crosswalk"):
+        city.to_stadsdelar("larm", sums=["larm"])
+    out = city.to_stadsdelar("larm", crosswalk=city.organisation_crosswalk(2022), sums=["larm"])
+    # Without weights, by area: the squares are equal, so each gets half.
+    assert out.rows() == [("ALBY", 0.5), ("BJÖRKBY", 1.0), ("CEDERSTAD", 0.5), ("DALEN", 1.0)]
+
+
+def test_unit_must_be_known(small: Path) -> None:
+    edit(small, 'file = "enkat.csv"\nkey = "stadsdel"', 'file = "enkat.csv"\nkey = "stadsdel"\nunit = "stadsdelar"')
+    p = one_problem(load_error(small))
+    assert p.key == "tables.enkat.unit"
+    assert "unit 'stadsdelar' is not 'stadsdel', 'stadsdelsomrade' or a crosswalk (did you mean 'stadsdel'?)" in p.message
+
+
 def test_areas_at_a_year(small: Path) -> None:
     city = lb.City.from_config(small)
     layer = city.areas_at(2021)
     assert len(layer) == 4 and layer.crs == 3011
     assert layer.attributes.select("namn", "sdo_namn").rows() == [
-        ("ALBY", "Väster"), ("BJÖRKBY", "Öster"), ("CEDERSTAD", "Väster"), ("DALEN", "Öster")
+        ("ALBY", "Väster"),
+        ("BJÖRKBY", "Öster"),
+        ("CEDERSTAD", "Väster"),
+        ("DALEN", "Öster"),
     ]
     assert layer.area().to_list() == [1e6] * 4
 
@@ -569,14 +627,19 @@ def test_table_per_older_organisation_to_stadsdelar(small: Path) -> None:
 
 def test_city_from_layers_and_frames_is_checked_the_same_way() -> None:
     areas = lb.Layer.from_polars(
-        pl.DataFrame({"stadsdel": ["A", "B"], "geometry": [shapely.to_wkb(square(0, 0)), shapely.to_wkb(square(1, 0))]}),
+        pl.DataFrame(
+            {"stadsdel": ["A", "B"], "geometry": [shapely.to_wkb(square(0, 0)), shapely.to_wkb(square(1, 0))]}
+        ),
         crs=3011,
     )
     org = organisation_rows().head(0)
     with pytest.raises(lb.ConfigError) as info:
         lb.City(areas, org, tables={"enkat": pl.DataFrame({"stadsdel": ["A", "X"]})})
     messages = [p.message for p in info.value.problems]
-    assert messages == ["the organisation table has no rows", "column 'stadsdel': stadsdelar that are not in the boundaries: 'X'"]
+    assert messages == [
+        "the organisation table has no rows",
+        "column 'stadsdel': stadsdelar that are not in the boundaries: 'X'",
+    ]
     assert [p.key for p in info.value.problems] == ["organisation", "tables.enkat"]
     city = lb.City(areas, tables={"enkat": pl.DataFrame({"stadsdel": ["A", "B"]})}, name="Två")
     assert city.stadsdelar == ["A", "B"]
@@ -606,7 +669,10 @@ def real_city(stockholm: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
         shutil.copy(stockholm / f"stadsdelar.{ext}", folder / f"stadsdelar.{ext}")
     m = pl.read_csv(stockholm / "stadsdelsomraden.csv")
     parts = []
-    for column, start, end in (("stadsdelsomrade", "2020-07-01", "2023-06-30"), ("stadsdelsomrade_2023", "2023-07-01", "")):
+    for column, start, end in (
+        ("stadsdelsomrade", "2020-07-01", "2023-06-30"),
+        ("stadsdelsomrade_2023", "2023-07-01", ""),
+    ):
         names = sorted(m[column].unique())
         codes = {n: f"{column[-4:]}-{i:02d}" for i, n in enumerate(names)}
         parts.append(
@@ -634,10 +700,10 @@ def real_city(stockholm: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
             file = "organisation.csv"
 
             [layers.vatten]
-            file = "{(stockholm / 'vatten.shp').as_posix()}"
+            file = "{(stockholm / "vatten.shp").as_posix()}"
 
             [layers.stadsdelar_wgs84]
-            file = "{(stockholm / 'stadsdelar_simplified.geojson').as_posix()}"
+            file = "{(stockholm / "stadsdelar_simplified.geojson").as_posix()}"
 
             [topology]
             gap_tolerance_m2 = 6000   # the 5245 m² hole between Högdalen and Fagersjö
@@ -745,7 +811,8 @@ def test_cli_info_config_summarises_the_city(small: Path, capsys: pytest.Capture
     assert "areas (areas.gpkg): 4 stadsdelar, Polygon, EPSG:3011" in out
     assert "2020-07-01 – 2023-06-30: 2 stadsdelsområden, 4 stadsdelar" in out
     assert "2023-07-01 – (in force): 1 stadsdelsområde, 4 stadsdelar" in out
-    assert "befolkning  befolkning.csv  8 rows  years 2022, 2023  by stadsdel (stadsdel)" in out
+    assert re.search(r"\n  befolkning +befolkning.csv +8 rows +years 2022, 2023 +by stadsdel \(stadsdel\)\n", out)
+    assert re.search(r"\n  enkat +enkat.csv +3 rows +years 2023 +by stadsdel \(stadsdel\)\n", out)
     assert "small counts: fewer than 5 are suppressed" in out
     assert "findings: 0 overlaps" in out
 

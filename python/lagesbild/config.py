@@ -326,7 +326,18 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
     "suppression": {"min_count": _Key("int", 5)},
     "topology": {"overlap_tolerance_m2": _Key("float", 10.0), "gap_tolerance_m2": _Key("float", 10.0)},
 }
-_SECTIONS = ["city", "areas", "organisation", "layers", "tables", "crosswalks", "risk_distance", "flood", "suppression", "topology"]
+_SECTIONS = [
+    "city",
+    "areas",
+    "organisation",
+    "layers",
+    "tables",
+    "crosswalks",
+    "risk_distance",
+    "flood",
+    "suppression",
+    "topology",
+]
 
 
 def _describe(value: Any) -> str:
@@ -342,7 +353,9 @@ def _convert(kind: str, value: Any) -> tuple[bool, Any]:
     if kind == "char":
         return isinstance(value, str) and (len(value) == 1 or value == "\\t"), value
     if kind == "crs":
-        return (isinstance(value, str) and value != "") or (isinstance(value, int) and not isinstance(value, bool)), value
+        return (isinstance(value, str) and value != "") or (
+            isinstance(value, int) and not isinstance(value, bool)
+        ), value
     if kind == "float":
         return is_number, float(value) if is_number else value
     if kind == "int":
