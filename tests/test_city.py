@@ -162,6 +162,19 @@ def test_small_city_loads(small: Path) -> None:
     ]
 
 
+def test_inputs_are_every_file_read_with_its_hash(small: Path) -> None:
+    import hashlib
+
+    city = lb.City.from_config(small)
+    inputs = city.inputs()
+    names = [Path(p).name for p in inputs["path"]]
+    assert sorted(names) == ["areas.gpkg", "befolkning.csv", "city.toml", "enkat.csv", "organisation.csv"]
+    for row in inputs.iter_rows(named=True):
+        data = Path(row["path"]).read_bytes()
+        assert row["bytes"] == len(data)
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+
+
 def test_settings_are_read(small: Path) -> None:
     with small.open("a", encoding="utf-8") as f:
         f.write(
@@ -484,7 +497,9 @@ def test_unit_must_be_known(small: Path) -> None:
     edit(small, 'file = "enkat.csv"\nkey = "stadsdel"', 'file = "enkat.csv"\nkey = "stadsdel"\nunit = "stadsdelar"')
     p = one_problem(load_error(small))
     assert p.key == "tables.enkat.unit"
-    assert "unit 'stadsdelar' is not 'stadsdel', 'stadsdelsomrade' or a crosswalk (did you mean 'stadsdel'?)" in p.message
+    assert (
+        "unit 'stadsdelar' is not 'stadsdel', 'stadsdelsomrade' or a crosswalk (did you mean 'stadsdel'?)" in p.message
+    )
 
 
 def test_areas_at_a_year(small: Path) -> None:

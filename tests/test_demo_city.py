@@ -50,6 +50,11 @@ def test_demo_is_the_bundled_configuration(city: lb.City) -> None:
     assert city.config_path.resolve() == TOML.resolve()
     assert city.name == "Stockholm (demo)"
     assert city.crs == 3011
+    inputs = {Path(p).name for p in city.inputs()["path"]}
+    assert {"lagesbild.toml", "stadsdelar.shp", "stadsdelar.dbf", "stadsdelar.cpg", "handelser.parquet"} <= inputs
+    assert inputs == {"lagesbild.toml"} | {p.name for p in _configured_files()} | {
+        f"stadsdelar.{ext}" for ext in ("shx", "dbf", "prj", "cpg")
+    }
 
 
 def test_areas_are_the_117_stadsdelar(city: lb.City) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import logging
 import math
 import os
@@ -1054,7 +1055,7 @@ class City:
         Examples
         --------
         >>> import datetime as dt
-        >>> city = lb.City._example()
+        >>> city = lb.City.example()
         >>> city.organisation(2023).select("stadsdel", "sdo_namn")
         shape: (4, 2)
         ┌──────────┬──────────┐
@@ -1084,7 +1085,7 @@ class City:
 
         Examples
         --------
-        >>> lb.City._example().areas_at(2020).attributes
+        >>> lb.City.example().areas_at(2020).attributes
         shape: (4, 3)
         ┌──────────┬──────────┬─────────┐
         │ stadsdel ┆ sdo_namn ┆ sdo_kod │
@@ -1128,7 +1129,7 @@ class City:
 
         Examples
         --------
-        >>> lb.City._example().organisation_crosswalk(2022)
+        >>> lb.City.example().organisation_crosswalk(2022)
         shape: (4, 3)
         ┌──────┬──────────┬────────┐
         │ from ┆ stadsdel ┆ weight │
@@ -1248,7 +1249,7 @@ class City:
         Two survey units; unit ``n1`` lies wholly in stadsdel A, ``n2`` is
         split 3:1 between A and B:
 
-        >>> city = lb.City._example()
+        >>> city = lb.City.example()
         >>> cw = pl.DataFrame({"from": ["n1", "n2", "n2"], "stadsdel": ["A", "A", "B"], "weight": [1.0, 0.75, 0.25]})
         >>> survey = pl.DataFrame({"nyko": ["n1", "n2"], "antal": [10, 20], "andel": [0.2, 0.6], "svar": [100, 200]})
         >>> city.to_stadsdelar(survey, key="nyko", crosswalk=cw, sums=["antal"], means=["andel"], weight="svar")
@@ -1350,7 +1351,7 @@ class City:
 
         Examples
         --------
-        >>> city = lb.City._example()
+        >>> city = lb.City.example()
         >>> counts = pl.DataFrame({"ar": [2022, 2022, 2023, 2023], "stadsdel": ["A", "B", "A", "B"], "antal": [1, 2, 3, 4]})
         >>> city.to_stadsdelsomraden(counts, year_column="ar", sums=["antal"])
         shape: (3, 4)
@@ -1431,7 +1432,7 @@ class City:
 
         Examples
         --------
-        >>> city = lb.City._example()
+        >>> city = lb.City.example()
         >>> s = pl.DataFrame({"stadsdel": ["A", "B"], "andel": [0.1, 0.4], "svar": [300, 100]})
         >>> city.to_city(s, means=["andel"], weight="svar")["andel"].round(3).to_list()
         [0.175]
@@ -1449,7 +1450,7 @@ class City:
 
         Examples
         --------
-        >>> lb.City._example().years("befolkning")
+        >>> lb.City.example().years("befolkning")
         [2022, 2023]
         """
         kind = "table" if ("table", name) in self._metas else "layer" if ("layer", name) in self._metas else None
@@ -1518,6 +1519,45 @@ class City:
             },
         )
 
+    def inputs(self) -> pl.DataFrame:
+        """Every file the city was read from, for a report to record.
+
+        The configuration file, each source file and a shapefile's
+        companions (``.shx``, ``.dbf``, ``.prj``, ``.cpg``), with their size
+        and SHA-256, sorted by path. Empty for a city made in memory.
+
+        Returns
+        -------
+        polars.DataFrame
+            ``path`` (as configured), ``bytes``, ``sha256``.
+
+        Examples
+        --------
+        >>> lb.City.example().inputs().shape
+        (0, 3)
+        """
+        paths: set[Path] = set()
+        if self.config_path is not None:
+            paths.add(Path(self.config_path))
+        for meta in self._metas.values():
+            if meta.path is None:
+                continue
+            p = Path(meta.path)
+            paths.add(p)
+            if p.suffix.lower() == ".shp":
+                for ext in (".shx", ".dbf", ".prj", ".cpg", ".SHX", ".DBF", ".PRJ", ".CPG"):
+                    if p.with_suffix(ext).is_file():
+                        paths.add(p.with_suffix(ext))
+        rows = []
+        for p in sorted(paths, key=os.fspath):
+            if p.is_file():
+                digest = hashlib.sha256()
+                with p.open("rb") as f:
+                    for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                        digest.update(chunk)
+                rows.append((os.fspath(p), p.stat().st_size, digest.hexdigest()))
+        return pl.DataFrame(rows, schema={"path": pl.String, "bytes": pl.Int64, "sha256": pl.String}, orient="row")
+
     def __repr__(self) -> str:
         crs = f"EPSG:{self.crs.epsg}" if self.crs is not None else "no CRS"
         return (
@@ -1533,7 +1573,7 @@ class City:
 
         Examples
         --------
-        >>> print(lb.City._example().summary(), end="")
+        >>> print(lb.City.example().summary(), end="")
         City 'Exempelstad'
         working CRS: EPSG:3011 (SWEREF99 18 00)
         <BLANKLINE>
@@ -1702,8 +1742,28 @@ class City:
         return self.settings.flood
 
     @classmethod
-    def _example(cls) -> City:
-        """A tiny city for the examples: four 1 km squares, two organisations."""
+    def example(cls) -> City:
+        """A tiny city to try things on: four 1 km squares, two organisations.
+
+        Stadsdelar ``A``, ``B`` (south) and ``C``, ``D`` (north) in
+        EPSG:3011; until 30 June 2023 ``A`` and ``C`` form ``Väst`` and
+        ``B`` and ``D`` form ``Öst``, since then all four form ``Hela``; a
+        table ``befolkning`` (``stadsdel``, ``ar``, ``folkmangd``) for 2022
+        and 2023. The real thing is :func:`lagesbild.demo`.
+
+        Examples
+        --------
+        >>> lb.City.example().periods
+        shape: (2, 4)
+        ┌─────────────┬─────────────┬──────────────────┬────────────┐
+        │ giltig_fran ┆ giltig_till ┆ stadsdelsomraden ┆ stadsdelar │
+        │ ---         ┆ ---         ┆ ---              ┆ ---        │
+        │ date        ┆ date        ┆ u32              ┆ u32        │
+        ╞═════════════╪═════════════╪══════════════════╪════════════╡
+        │ 2020-07-01  ┆ 2023-06-30  ┆ 2                ┆ 4          │
+        │ 2023-07-01  ┆ null        ┆ 1                ┆ 4          │
+        └─────────────┴─────────────┴──────────────────┴────────────┘
+        """
         squares = {"A": (0, 0), "B": (1, 0), "C": (0, 1), "D": (1, 1)}
         areas = Layer.from_polars(
             pl.DataFrame(
