@@ -222,6 +222,28 @@ def test_damaged_file_is_named(small: Path) -> None:
     assert Path(p.path).name == "areas.gpkg" and p.key == "areas"
 
 
+def test_areas_must_be_polygons_with_unique_names(small: Path) -> None:
+    geoms = [square(*xy) for xy in SQUARES.values()]
+    geoms[2] = shapely.Point(500, 1500)
+    write_areas(small.parent / "areas.gpkg", geoms, ["ALBY", "BJÖRKBY", "ALBY", "DALEN"])
+    err = load_error(small)
+    messages = [p.message for p in err.problems if Path(p.path).name == "areas.gpkg"]
+    assert messages == [
+        "stadsdelar named more than once in column 'namn': 'ALBY'",
+        "the areas must be polygons, not Point",
+    ]
+
+
+def test_invalid_area_polygon_is_named(small: Path) -> None:
+    geoms = [square(*xy) for xy in SQUARES.values()]
+    geoms[3] = shapely.Polygon([(1000, 1000), (2000, 2000), (2000, 1000), (1000, 2000)])  # a bow-tie
+    write_areas(small.parent / "areas.gpkg", geoms, list(SQUARES))
+    p = one_problem(load_error(small))
+    assert Path(p.path).name == "areas.gpkg"
+    assert p.message.startswith("feature 3 (DALEN): invalid polygon: ")
+    assert "(1500.00, 1500.00)" in p.message
+
+
 def test_missing_key_column_of_the_areas(small: Path) -> None:
     edit(small, 'key = "namn"', 'key = "name"')
     p = one_problem(load_error(small))

@@ -442,7 +442,7 @@ class City:
             if "crs" in opts:
                 opts["crs"] = Crs(opts["crs"])
             return _read_layer(source.path, opts)
-        except LagesbildError as e:
+        except (LagesbildError, ValueError) as e:
             problems.add(str(e), path=shown, key=source.key_path)
         return None
 
@@ -635,7 +635,8 @@ class City:
 
         # Topology of the areas.
         self.findings = _empty_findings()
-        if areas is not None and area_meta is not None and working is not None and names:
+        polygons = areas is not None and areas.geom_types <= {"Polygon", "MultiPolygon"}
+        if areas is not None and area_meta is not None and working is not None and names and polygons:
             self.findings = self._check_topology(areas, area_meta, problems)
 
         if problems.items:
