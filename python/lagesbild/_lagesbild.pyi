@@ -75,3 +75,7 @@ def info(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> str: ...
+def area_topology(
+    layer: Layer,
+    min_area_m2: float = 1e-9,
+) -> tuple[list[tuple[int, int, float, float, float]], list[tuple[float, float, float, list[int]]]]: ...
