@@ -3,3 +3,4 @@
 mod crs;
 mod fixtures;
 mod io;
+mod shp_write;
