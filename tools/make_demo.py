@@ -122,10 +122,6 @@ class Area:
     land: shapely.Geometry
     whole: shapely.Geometry
 
-    @property
-    def title(self) -> str:
-        return title(self.name)
-
 
 def to_shapely(layer: lb.Layer) -> np.ndarray:
     return shapely.from_wkb(layer.to_polars(name="__wkb__")["__wkb__"].to_list())
@@ -470,7 +466,10 @@ FLATNESS_SPACING_M = 700.0
 FLOOD_DESCRIPTIONS = {
     1.5: "Land lägre än +1,5 m (RH 2000): ungefär Mälarens 100-årsnivå. Syntetisk terräng.",
     2.1: "Land lägre än +2,1 m (RH 2000): en mellannivå mellan 100-årsnivån och planeringsnivån. Syntetisk terräng.",
-    2.7: "Land lägre än +2,7 m (RH 2000): lägsta rekommenderade nivå för ny sammanhållen bebyggelse och viktiga samhällsfunktioner. Syntetisk terräng.",
+    2.7: (
+        "Land lägre än +2,7 m (RH 2000): lägsta rekommenderade nivå för ny sammanhållen bebyggelse"
+        " och viktiga samhällsfunktioner. Syntetisk terräng."
+    ),
 }
 
 
@@ -552,7 +551,7 @@ def flood_zones(src: Source, water: Water) -> dict[float, shapely.Geometry]:
         # shape (and the nesting) exactly.
         zone = shapely.simplify(shapely.coverage_union_all(cells), 1e-9)
         zones[level] = shapely.MultiPolygon(list(shapely.get_parts(zone)))
-    for lo, hi in zip(FLOOD_LEVELS, FLOOD_LEVELS[1:]):
+    for lo, hi in zip(FLOOD_LEVELS, FLOOD_LEVELS[1:], strict=False):
         assert zones[hi].covers(zones[lo]), f"the +{hi} m zone does not cover the +{lo} m zone"
     return zones
 
@@ -573,6 +572,7 @@ def write_flood(zones: dict[float, shapely.Geometry], out: Path) -> None:
 # (route id, class, name, waypoints as (latitude, longitude)): approximate
 # courses of real roads, smoothed between the waypoints. Routes run on a
 # little beyond the municipal boundary, as county data does.
+# fmt: off
 ROUTES = [
     ("FG01", "primär", "E4", [
         (59.4370, 17.9300), (59.4180, 17.9460), (59.4050, 17.9560), (59.3920, 17.9700),
@@ -641,6 +641,7 @@ ROUTES = [
         (59.2580, 17.9920),
     ]),
 ]
+# fmt: on
 
 
 def catmull_rom(points: np.ndarray, steps: int = 24) -> np.ndarray:
@@ -652,12 +653,7 @@ def catmull_rom(points: np.ndarray, steps: int = 24) -> np.ndarray:
         p0, p1, p2, p3 = p[i - 1], p[i], p[i + 1], p[i + 2]
         out.append(
             0.5
-            * (
-                2 * p1
-                + (-p0 + p2) * t
-                + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2
-                + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3
-            )
+            * (2 * p1 + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3)
         )
     out.append(points[-1:])
     return np.vstack(out)
@@ -857,12 +853,27 @@ FIXED_FACILITIES = {
 }
 NAMED_STATIONS = {
     "brandstation": [
-        "KUNGSHOLMEN", "ÖSTERMALM", "SÖDERMALM", "JOHANNESHOV", "LILJEHOLMEN",
-        "SKÄRHOLMEN", "FARSTA", "VÄLLINGBY", "KISTA", "BROMMA KYRKA",
+        "KUNGSHOLMEN",
+        "ÖSTERMALM",
+        "SÖDERMALM",
+        "JOHANNESHOV",
+        "LILJEHOLMEN",
+        "SKÄRHOLMEN",
+        "FARSTA",
+        "VÄLLINGBY",
+        "KISTA",
+        "BROMMA KYRKA",
     ],
     "polisstation": [
-        "KUNGSHOLMEN", "NORRMALM", "SÖDERMALM", "ÖSTERMALM", "FARSTA",
-        "SKÄRHOLMEN", "VÄLLINGBY", "RINKEBY", "JOHANNESHOV",
+        "KUNGSHOLMEN",
+        "NORRMALM",
+        "SÖDERMALM",
+        "ÖSTERMALM",
+        "FARSTA",
+        "SKÄRHOLMEN",
+        "VÄLLINGBY",
+        "RINKEBY",
+        "JOHANNESHOV",
     ],
 }
 # Real centres (latitude, longitude, stadsdel): facilities and incidents cluster there.
@@ -942,13 +953,17 @@ class Namer:
         if kategori == "skola":
             k = self.schools_in.get(area, 0)
             self.schools_in[area] = k + 1
-            own = compound(t, "skolan") if " " not in t else f"{genitive(t)} skola"
+            # Vårbergsskolan, Kistaskolan; but Aspuddens skola, Farsta strands skola.
+            plain = " " not in t and not t.endswith(("en", "et"))
+            own = compound(t, "skolan") if plain else f"{genitive(t)} skola"
             if k == 0 and ("", own) not in self.used:
                 self.used.add(("", own))
                 return own
-            return self.pick([f"{p}skolan" for p in SCHOOL_PREFIXES] + [f"{p}skolan i {t}" for p in SCHOOL_PREFIXES])
+            return self.pick([f"{p}skolan" for p in SCHOOL_PREFIXES])
         if kategori == "gymnasieskola":
-            return self.pick([f"{p}gymnasiet" for p in SCHOOL_PREFIXES] + [f"{genitive(t)} gymnasium", f"Gymnasieskolan {t}"])
+            return self.pick(
+                [f"{p}gymnasiet" for p in SCHOOL_PREFIXES] + [f"{genitive(t)} gymnasium", f"Gymnasieskolan {t}"]
+            )
         if kategori == "äldreboende":
             opts = [f"{p}{s}" for p in HOME_PREFIXES for s in HOME_SUFFIXES]
             opts += [f"Vård- och omsorgsboendet {p}{s}" for p in HOME_PREFIXES for s in HOME_SUFFIXES[:2]]
@@ -956,8 +971,16 @@ class Namer:
         if kategori == "LSS-boende":
             return self.pick([f"Gruppbostaden {s}" for s in STREETS] + [f"Gruppbostaden {s}, {t}" for s in STREETS])
         if kategori == "vårdcentral":
-            return self.pick([f"Vårdcentral {t}", f"{t} vårdcentral", f"Husläkarmottagningen {t}",
-                              f"Familjeläkarna {t}", f"Vårdcentralen {t} centrum", f"Närakuten {t}"])
+            return self.pick(
+                [
+                    f"Vårdcentral {t}",
+                    f"{t} vårdcentral",
+                    f"Husläkarmottagningen {t}",
+                    f"Familjeläkarna {t}",
+                    f"Vårdcentralen {t} centrum",
+                    f"Närakuten {t}",
+                ]
+            )
         if kategori == "apotek":
             return self.pick([f"Apoteket {p}" for p in PHARMACY_NAMES] + [f"Apoteket {p} {t}" for p in PHARMACY_NAMES])
         if kategori == "vattenreservoar":
@@ -965,8 +988,9 @@ class Namer:
         if kategori == "avloppspumpstation":
             return self.pick([f"Pumpstation {t} {i}" for i in range(1, 9)])
         if kategori == "elnätstation":
-            return self.pick([f"Fördelningsstation {t}", f"Mottagningsstation {t}"]
-                             + [f"Nätstation {t} {i}" for i in range(1, 6)])
+            return self.pick(
+                [f"Fördelningsstation {t}", f"Mottagningsstation {t}"] + [f"Nätstation {t} {i}" for i in range(1, 6)]
+            )
         if kategori == "drivmedelsstation":
             return self.pick([f"{c} {t}" for c in FUEL_CHAINS])
         if kategori == "telestation":
@@ -974,8 +998,11 @@ class Namer:
         if kategori in ("brandstation", "polisstation"):
             return self.pick([f"{kategori.capitalize()} {t}"])
         if kategori == "livsmedelsbutik":
-            return self.pick([f"{c} {t}" for c in SHOP_CHAINS] + [f"{c} {t} centrum" for c in SHOP_CHAINS]
-                             + [f"{c} {s}" for c in SHOP_CHAINS[:3] for s in STREETS])
+            return self.pick(
+                [f"{c} {t}" for c in SHOP_CHAINS]
+                + [f"{c} {t} centrum" for c in SHOP_CHAINS]
+                + [f"{c} {s}" for c in SHOP_CHAINS[:3] for s in STREETS]
+            )
         if kategori == "bussdepå":
             return self.pick([f"Bussdepå {t}", f"Bussgarage {t}"])
         raise ValueError(kategori)
@@ -1003,7 +1030,9 @@ def facilities(
     water_lines = shapely.get_parts(shapely.boundary(land.water))
     out: list[Facility] = []
 
-    def add(kategori: str, sektor: str, cap: tuple[int, int] | None, x: float, y: float, area: str, name: str | None = None) -> None:
+    def add(
+        kategori: str, sektor: str, cap: tuple[int, int] | None, x: float, y: float, area: str, name: str | None = None
+    ) -> None:
         kap = None if cap is None else int(r.integers(cap[0], cap[1] + 1))
         if kategori == "förskola":
             kap = int(round(kap / 5) * 5)
@@ -1041,9 +1070,11 @@ def facilities(
             x, y, area = near_line(every, 20.0, 140.0)
             add(kategori, sektor, cap, x, y, area)
         for _ in range(n_flood):
-            p = land.sample(r, 1, flood)[0]
-            area = land.area_of(p[:1], p[1:])[0]
-            add(kategori, sektor, cap, float(p[0]), float(p[1]), area or "")
+            area = None
+            while area is None or pop[area][2025] < 1000:
+                p = land.sample(r, 1, flood)[0]
+                area = land.area_of(p[:1], p[1:])[0]
+            add(kategori, sektor, cap, float(p[0]), float(p[1]), area)
         rest = count - n_route - n_flood
         if placement == "fixed":
             for name, lat, lon, area in FIXED_FACILITIES[kategori]:
@@ -1082,9 +1113,23 @@ def write_facilities(fs: list[Facility], out: Path) -> None:
     lonlat = shapely.get_coordinates(to_shapely(layer))
     rows = []
     for i, (f, (lon, lat)) in enumerate(zip(fs, lonlat, strict=True), 1):
-        rows.append([i, f.namn, f.kategori, f.sektor, "" if f.kapacitet is None else f.kapacitet,
-                     dec(lon, 6, comma=True), dec(lat, 6, comma=True)])
-    write_csv(out / "samhallsviktig_verksamhet.csv", ["id", "namn", "kategori", "sektor", "kapacitet", "lon", "lat"], rows, sep=";")
+        rows.append(
+            [
+                i,
+                f.namn,
+                f.kategori,
+                f.sektor,
+                "" if f.kapacitet is None else f.kapacitet,
+                dec(lon, 6, comma=True),
+                dec(lat, 6, comma=True),
+            ]
+        )
+    write_csv(
+        out / "samhallsviktig_verksamhet.csv",
+        ["id", "namn", "kategori", "sektor", "kapacitet", "lon", "lat"],
+        rows,
+        sep=";",
+    )
 
 
 # -- 6. the latent safety factor, trygghetsmätning ----------------------------------
@@ -1173,15 +1218,45 @@ def write_survey(rows: list[list], out: Path) -> None:
 
 # tema: (share, [(typ, share)], P(allvarlig händelse), P(extraordinär händelse))
 THEMES = {
-    "brott": (0.36, [("stöld", 0.33), ("inbrott", 0.12), ("misshandel", 0.14), ("rån", 0.05),
-                     ("narkotikabrott", 0.16), ("bedrägeri", 0.08), ("olaga hot", 0.12)], 0.050, 0.0004),
+    "brott": (
+        0.36,
+        [
+            ("stöld", 0.33),
+            ("inbrott", 0.12),
+            ("misshandel", 0.14),
+            ("rån", 0.05),
+            ("narkotikabrott", 0.16),
+            ("bedrägeri", 0.08),
+            ("olaga hot", 0.12),
+        ],
+        0.050,
+        0.0004,
+    ),
     "skadegörelse": (0.24, [("klotter", 0.45), ("krossad ruta", 0.25), ("vandalisering", 0.30)], 0.015, 0.0001),
-    "olycka": (0.20, [("fallolycka", 0.45), ("trafikolycka", 0.30), ("arbetsplatsolycka", 0.15),
-                      ("vattenskada", 0.10)], 0.060, 0.0005),
-    "hot och våld mot personal": (0.12, [("hot mot personal", 0.55), ("våld mot personal", 0.30),
-                                         ("trakasserier", 0.15)], 0.070, 0.0003),
-    "brand": (0.08, [("brand i byggnad", 0.25), ("brand i fordon", 0.20), ("brand utomhus", 0.30),
-                     ("anlagd brand", 0.15), ("containerbrand", 0.10)], 0.120, 0.0020),
+    "olycka": (
+        0.20,
+        [("fallolycka", 0.45), ("trafikolycka", 0.30), ("arbetsplatsolycka", 0.15), ("vattenskada", 0.10)],
+        0.060,
+        0.0005,
+    ),
+    "hot och våld mot personal": (
+        0.12,
+        [("hot mot personal", 0.55), ("våld mot personal", 0.30), ("trakasserier", 0.15)],
+        0.070,
+        0.0003,
+    ),
+    "brand": (
+        0.08,
+        [
+            ("brand i byggnad", 0.25),
+            ("brand i fordon", 0.20),
+            ("brand utomhus", 0.30),
+            ("anlagd brand", 0.15),
+            ("containerbrand", 0.10),
+        ],
+        0.120,
+        0.0020,
+    ),
 }
 INCIDENTS_PER_1000 = 24.0  # at latent factor 0, 2021
 INCIDENT_GROWTH = 0.03  # a year
@@ -1191,8 +1266,13 @@ MONTH_WEIGHTS = (0.86, 0.80, 0.90, 0.95, 1.05, 1.10, 1.08, 1.05, 1.06, 1.02, 0.9
 def incidents(src: Source, land: Land, pop: dict[str, dict[int, int]], z: dict[str, dict[int, float]]) -> pl.DataFrame:
     r = rng("handelser")
     centres = area_centres(src, land)
-    hot_xy = dict(zip(HOTSPOTS, transform(
-        [shapely.Point(CENTRES[h][1], CENTRES[h][0]) for h in HOTSPOTS], 4326, 3011), strict=True))
+    hot_xy = dict(
+        zip(
+            HOTSPOTS,
+            transform([shapely.Point(CENTRES[h][1], CENTRES[h][0]) for h in HOTSPOTS], 4326, 3011),
+            strict=True,
+        )
+    )
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     years: list[np.ndarray] = []
@@ -1238,10 +1318,14 @@ def incidents(src: Source, land: Land, pop: dict[str, dict[int, int]], z: dict[s
     for k, t in enumerate(themes):
         sel = theme_idx == k
         kinds = THEMES[t][1]
-        typ[sel] = np.array([kk for kk, _ in kinds], dtype=object)[r.choice(len(kinds), size=int(sel.sum()), p=[w for _, w in kinds])]
+        typ[sel] = np.array([kk for kk, _ in kinds], dtype=object)[
+            r.choice(len(kinds), size=int(sel.sum()), p=[w for _, w in kinds])
+        ]
         p_serious, p_extra = THEMES[t][2], THEMES[t][3]
         u = r.random(int(sel.sum()))
-        sev[sel] = np.where(u < p_extra, "extraordinär händelse", np.where(u < p_extra + p_serious, "allvarlig händelse", "störning"))
+        sev[sel] = np.where(
+            u < p_extra, "extraordinär händelse", np.where(u < p_extra + p_serious, "allvarlig händelse", "störning")
+        )
     order = np.lexsort((y, x, days))
     df = pl.DataFrame(
         {
@@ -1267,6 +1351,7 @@ def write_incidents(df: pl.DataFrame, out: Path) -> None:
 # -- 8. RSA risk register (synthetic) ---------------------------------------------
 
 # (risk, likelihood, consequence, description, who: "sdn", "all", or nämnder)
+# fmt: off
 RISKS = (
     ("Långvarigt elavbrott", 2, 4,
      "Elavbrott i mer än ett dygn i {area} slår ut hissar, larm, värme och kommunikation i {verksamhet}.", "all"),
@@ -1325,10 +1410,18 @@ RISKS = (
     ("Översvämning av tunnlar och lågpunkter", 2, 4,
      "Skyfall eller högt vattenstånd stänger tunnlar och lågpunkter i vägnätet.", ("Trafiknämnden",)),
 )
+# fmt: on
 FACKNAMNDER = (
-    "Trafiknämnden", "Miljö- och hälsoskyddsnämnden", "Socialnämnden", "Utbildningsnämnden",
-    "Äldrenämnden", "Fastighetsnämnden", "Exploateringsnämnden", "Kulturnämnden",
-    "Idrottsnämnden", "Servicenämnden",
+    "Trafiknämnden",
+    "Miljö- och hälsoskyddsnämnden",
+    "Socialnämnden",
+    "Utbildningsnämnden",
+    "Äldrenämnden",
+    "Fastighetsnämnden",
+    "Exploateringsnämnden",
+    "Kulturnämnden",
+    "Idrottsnämnden",
+    "Servicenämnden",
 )
 VERKSAMHET = {
     "Trafiknämnden": "trafikstyrning och gatudrift",
@@ -1344,14 +1437,14 @@ VERKSAMHET = {
 }
 
 
-def risks(src: Source, rs: list[Route], zones_3011: dict[float, shapely.Geometry], r_seed: str = "risker") -> list[list]:
+def risks(src: Source, rs: list[Route], zones_3011: dict[float, shapely.Geometry]) -> list[list]:
     """The RSA register: each stadsdelsnämnd and fackförvaltning with the risks that concern it.
 
     Likelihood and consequence start from the risk's typical rating and vary
     by one step; a stadsdelsnämnd with Mälaren shore in the +2.7 m zone gets
     the Mälaren risk, one crossed by a primary route the dangerous-goods risk.
     """
-    r = rng(r_seed)
+    r = rng("risker")
     sdo_names = sorted({a.sdo for a in src.areas}, key=sv_key)
     flood = zones_3011[max(FLOOD_LEVELS)]
     rows: list[list] = []
@@ -1366,13 +1459,8 @@ def risks(src: Source, rs: list[Route], zones_3011: dict[float, shapely.Geometry
         crossing = [x.name for x in rs if x.klass == "primär" and x.line.intersects(whole)]
         flooded = flood.intersects(whole)
         for risk, p, c, text, who in RISKS:
-            if who == "malaren" and not flooded:
-                continue
-            if who == "route" and not crossing:
-                continue
-            if isinstance(who, tuple):
-                continue
-            if who not in ("all", "sdn", "malaren", "route"):
+            # Tuples name fackförvaltningar; "malaren" and "route" apply where the hazard is.
+            if isinstance(who, tuple) or (who == "malaren" and not flooded) or (who == "route" and not crossing):
                 continue
             if who in ("all", "sdn") and r.random() < 0.45:
                 continue  # not every nämnd has judged every risk significant
@@ -1435,8 +1523,12 @@ def generate(out: Path, stockholm: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help="output folder (default: data/demo)")
-    parser.add_argument("--stockholm", type=Path, default=DEFAULT_STOCKHOLM,
-                        help="folder with the city's stadsdelar.shp, vatten.shp, … (default: ../shared/data/stockholm)")
+    parser.add_argument(
+        "--stockholm",
+        type=Path,
+        default=DEFAULT_STOCKHOLM,
+        help="folder with the city's stadsdelar.shp, vatten.shp, … (default: ../shared/data/stockholm)",
+    )
     args = parser.parse_args(argv)
     if not (args.stockholm / "stadsdelar.shp").is_file():
         parser.error(f"no stadsdelar.shp in {args.stockholm}: pass --stockholm with the city's data")
