@@ -118,6 +118,25 @@ def test_the_folder_holds_the_generated_files_and_its_own_readme() -> None:
     assert "Stadskarta" in licence and "2021-04-13" in licence and "CC0 1.0 Universal" in licence
 
 
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("organisation.csv", {"try_parse_dates": True}),
+        ("befolkning.csv", {}),
+        ("trygghetsmatning.csv", {}),
+        ("risker.csv", {}),
+        ("samhallsviktig_verksamhet.csv", {"separator": ";", "decimal_comma": True}),
+    ],
+)
+def test_tables_read_the_same_by_lagesbild_and_polars(name: str, options: dict) -> None:
+    from polars.testing import assert_frame_equal
+
+    ours = lb.read_table(DEMO / name)  # separator and decimal comma detected
+    theirs = pl.read_csv(DEMO / name, **options)
+    assert_frame_equal(ours, theirs)
+    assert (DEMO / name).read_bytes().decode("utf-8").endswith("\n")
+
+
 # -- stadsdelar and organisation ---------------------------------------------------
 
 

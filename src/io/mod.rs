@@ -117,7 +117,7 @@ pub struct TableOptions {
     pub encoding: Option<String>,
 }
 
-/// Options for [`write`].
+/// Options for [`write()`].
 #[derive(Clone, Debug, Default)]
 pub struct WriteOptions {
     /// GeoPackage layer (table) name (default: the file stem).
