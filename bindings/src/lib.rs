@@ -214,17 +214,21 @@ impl PyLayer {
         py.detach(|| lagesbild::io::geojson::to_feature_collection(&self.0, false).to_string())
     }
 
-    #[pyo3(signature = (path, layer=None, keep_crs=false))]
+    #[pyo3(signature = (path, layer=None, keep_crs=false, encoding=None))]
     fn write(
         &self,
         py: Python<'_>,
         path: PathBuf,
         layer: Option<String>,
         keep_crs: bool,
+        encoding: Option<String>,
     ) -> PyResult<()> {
-        run(py, || {
-            lagesbild::io::write(&self.0, &path, &WriteOptions { layer, keep_crs })
-        })
+        let opts = WriteOptions {
+            layer,
+            keep_crs,
+            encoding,
+        };
+        run(py, || lagesbild::io::write(&self.0, &path, &opts))
     }
 }
 

@@ -4,3 +4,4 @@ mod crs;
 mod fixtures;
 mod io;
 mod topology;
+mod shp_write;
