@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo    build the extension and run the main job on the bundled data
+#   make demo    build the extension and run the main job on the bundled demo city
 #   make check   build and run every test (what CI runs)
 # Everything installs into .venv, made here; one release build of the Rust
 # core serves both the Rust tests and the Python extension.
@@ -24,7 +24,7 @@ develop: venv
 	$(VENV)/bin/maturin develop --release --quiet
 
 demo: develop
-	$(VENV)/bin/lagesbild info data/fixtures/*.geojson data/fixtures/*.shp data/fixtures/*.gpkg data/fixtures/*.parquet data/fixtures/*.csv data/fixtures/*.xlsx
+	$(VENV)/bin/lagesbild demo
 
 test-rust:
 	cargo fmt --all --check

@@ -105,7 +105,7 @@ def test_transformations_are_logged(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_layer_contents(city: lb.City) -> None:
-    assert sorted(city.layer("vatten")["namn"].to_list()) == ["Mälaren", "Saltsjön"]
+    assert sorted(city.layer("vatten")["namn"].to_list()) == ["Mälaren", "Saltsjön", "Övriga sjöar och vattendrag"]
     assert city.flood_levels() == [1.5, 2.1, 2.7]
     assert set(city.layer("farligt_gods")["klass"].unique()) <= {"primär", "sekundär", "järnväg"}
     assert 1_500 <= len(city.layer("samhallsviktig_verksamhet")) <= 3_000

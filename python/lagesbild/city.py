@@ -416,8 +416,8 @@ class City:
 
         Examples
         --------
-        >>> city = lb.City.from_config("data/demo/lagesbild.toml")  # doctest: +SKIP
-        >>> city.organisation(2023)["sdo_namn"].n_unique()  # doctest: +SKIP
+        >>> city = lb.City.from_config("data/demo/lagesbild.toml")
+        >>> city.organisation(2023)["sdo_namn"].n_unique()
         11
         """
         config, found = parse_config(path)
@@ -1937,8 +1937,8 @@ def demo() -> City:
 
     Examples
     --------
-    >>> city = lb.demo()  # doctest: +SKIP
-    >>> len(city.stadsdelar), city.organisation(2023)["sdo_namn"].n_unique()  # doctest: +SKIP
+    >>> city = lb.demo()
+    >>> len(city.stadsdelar), city.organisation(2023)["sdo_namn"].n_unique()
     (117, 11)
     """
     toml = _demo_dir() / "lagesbild.toml"

@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--sep", help="CSV separator (default: detected)")
     info.add_argument("--decimal", help="CSV decimal mark (default: ',' with ';' separators)")
     info.add_argument("--encoding", help="CSV encoding: utf-8 or windows-1252 (default: detected)")
+    job = sub.add_parser(
+        "demo",
+        help="the main job: load and check a city (the bundled demo by default) and show where its hazards meet the stadsdelar",
+    )
+    job.add_argument("--config", metavar="TOML", help="a city configuration instead of the demo city")
+    job.add_argument("--year", type=int, help="the report year (default: the last year with incidents)")
     return p
 
 
@@ -47,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     status = 0
+    if args.command == "demo":
+        from lagesbild.demo_job import run
+
+        try:
+            print(run(args.config, args.year), end="")
+        except LagesbildError as e:
+            print(f"lagesbild: {e}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "info":
         if not args.paths and args.config is None:
             parser.error("info needs a PATH or --config TOML")
