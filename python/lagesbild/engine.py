@@ -111,8 +111,9 @@ def _xy(
 
 
 def _points_xy(
-    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, target: Crs, fn: str
+    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
 ) -> tuple[np.ndarray, np.ndarray]:
+    target = other.crs
     if isinstance(points, pl.DataFrame):
         return _xy(points, x, y, crs, target, fn)
     if isinstance(points, Layer):
@@ -123,8 +124,8 @@ def _points_xy(
             from lagesbild.exceptions import CrsError
 
             msg = (
-                f"{fn}: {points.name} and the other layer are in different CRSs "
-                f"({points.name} is in EPSG:{points.crs.epsg}, the other in EPSG:{target.epsg}); "
+                f"{fn}: {points.name} and {other.name} are in different CRSs "
+                f"({points.name} is in EPSG:{points.crs.epsg}, {other.name} in EPSG:{target.epsg}); "
                 f"bring one to the other's CRS first, e.g. points.to_crs({target.epsg})"
             )
             raise CrsError(msg)
@@ -207,7 +208,7 @@ def assign(
     if isinstance(points, Layer) and crs is None and points.crs == areas.crs:
         codes = _u32(_lagesbild.assign_layer(points._inner, areas._inner))
     else:
-        xs, ys = _points_xy(points, x, y, crs, areas.crs, "assign")
+        xs, ys = _points_xy(points, x, y, crs, areas, "assign")
         codes = _u32(_lagesbild.assign_xy(xs, ys, areas._inner))
     return _by_rows(values, _rows(codes, "row"), key)
 
@@ -405,7 +406,7 @@ def within_distance(
     """
     _need_layer(lines, "lines", "within_distance")
     values = _key_values(lines, key, "within_distance")
-    xs, ys = _points_xy(points, x, y, crs, lines.crs, "within_distance")
+    xs, ys = _points_xy(points, x, y, crs, lines, "within_distance")
     bl, bd = _lagesbild.within_distance_xy(xs, ys, lines._inner, float(distance))
     rows = _rows(_u32(bl), "row")
     dist = pl.Series("distance_m", _f64(bd), dtype=pl.Float64).fill_nan(None)
@@ -479,7 +480,9 @@ def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> p
 def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
     """Each feature grown by ``distance`` metres (shrunk, for a negative
     distance and polygons), with round joins and caps of ``quad_segs``
-    segments per quarter circle, as GEOS does by default.
+    segments per quarter circle, as GEOS does by default. Invalid polygons
+    (self-intersections, bow-ties) are refused with the feature named: their
+    buffer would be a guess.
 
     Examples
     --------
@@ -515,7 +518,8 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     ``"sum"``, ``"mean"``, ``"min"``, ``"max"``, ``"first"``, ``"last"``,
     ``"count"``, ``"n_unique"``. Groups come in the order their first
     feature appears; rows with a null ``by`` value are dropped, as in
-    geopandas.
+    geopandas. Invalid polygons in a group are refused with the feature
+    named, as their union would be a guess.
 
     Examples
     --------

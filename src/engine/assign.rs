@@ -89,6 +89,26 @@ fn first_problem(areas: &Layer, crossing: &Crossing) -> Option<(usize, String)> 
     })
 }
 
+/// The error for an invalid polygon: the feature, what is wrong and where,
+/// and what to do.
+pub(crate) fn invalid_polygon(
+    layer: &Layer,
+    feature: usize,
+    reason: &str,
+    at: Option<(f64, f64)>,
+) -> Error {
+    let place = at
+        .map(|(x, y)| format!(" at ({x}, {y})"))
+        .unwrap_or_default();
+    Error::InvalidGeometry {
+        layer: layer.name().to_string(),
+        feature,
+        reason: format!(
+            "{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"
+        ),
+    }
+}
+
 /// The area (row position in `areas`) of each point given by coordinates in
 /// the areas' CRS, or [`NONE`] for a point in no area or with a
 /// non-finite coordinate. See the module docs for the rule.

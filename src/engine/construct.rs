@@ -1,7 +1,8 @@
 //! New geometries: buffers and dissolves.
 
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
-use geo::{unary_union, Buffer};
+use geo::orient::Direction;
+use geo::{unary_union, Buffer, Orient};
 use geo_types::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::{Error, Layer, Result};
 /// by `distance` metres, with round joins and caps made of `quad_segs`
 /// segments per quarter circle, as GEOS does by default (8). Attributes are
 /// kept; null geometries stay null, and a polygon shrunk away becomes an
-/// empty multipolygon.
+/// empty multipolygon. Invalid polygons are refused, naming the feature.
 pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
     layer.require_metric("buffer")?;
     crate::ensure!(
@@ -34,6 +35,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
             reason: "a coordinate is not a finite number".into(),
         });
     }
+    refuse_invalid_polygons(layer, &|_| true)?;
     let angle = std::f64::consts::FRAC_PI_2 / quad_segs as f64;
     // Built per feature: a style may hold a shared custom cap, so it is not `Sync`.
     let style = move || {
@@ -62,7 +64,8 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
 /// The union of the geometries of each group of rows (given as row
 /// positions), in parallel: polygons are merged into one multipolygon,
 /// lines collected into one multilinestring, points into one multipoint. A
-/// group mixing polygons with lines or points is refused, naming a feature.
+/// group mixing polygons with lines or points, or holding an invalid
+/// polygon, is refused, naming a feature.
 pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometry<f64>>>> {
     let geoms = layer.geometries();
     for g in groups {
@@ -75,12 +78,49 @@ pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometr
             );
         }
     }
+    let mut used = vec![false; geoms.len()];
+    for &i in groups.iter().flatten() {
+        used[i as usize] = true;
+    }
+    refuse_invalid_polygons(layer, &|i| used[i])?;
     super::install(|| {
         groups
             .par_iter()
             .map(|rows| union_of(layer, rows))
             .collect()
     })
+}
+
+/// Refuse the first invalid polygon among the features `keep` selects: the
+/// buffer or union of a self-intersecting polygon would be a guess. Large
+/// polygons get the edge-crossing check of [`crate::geom::fast_problem`].
+fn refuse_invalid_polygons(layer: &Layer, keep: &(dyn Fn(usize) -> bool + Sync)) -> Result<()> {
+    let first = super::install(|| {
+        layer
+            .geometries()
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .filter_map(|(i, g)| {
+                let g = g.as_ref()?;
+                super::as_multipolygon(g)?;
+                if geo::CoordsIter::coords_count(g) > crate::geom::FULL_CHECK_LIMIT {
+                    crate::geom::fast_problem(i, g)
+                } else {
+                    crate::geom::problems(i, g).into_iter().next()
+                }
+            })
+            .min_by_key(|p| p.feature)
+    });
+    match first {
+        Some(p) => Err(super::assign::invalid_polygon(
+            layer,
+            p.feature,
+            &p.reason,
+            p.x.zip(p.y),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
@@ -96,7 +136,10 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
         };
         if let Some(mp) = super::as_multipolygon(g) {
             first_poly.get_or_insert(i);
-            polys.push(mp);
+            // One orientation for every ring: the union reads a clockwise
+            // part of a multipolygon beside a counter-clockwise one as a
+            // negative region and drops it.
+            polys.push(mp.orient(Direction::Default));
             continue;
         }
         first_other.get_or_insert(i);

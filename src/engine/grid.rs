@@ -244,8 +244,10 @@ impl PolygonGrid {
             let r0 = (((ylo - eps - y0) * grid.inv).floor().max(0.0)) as usize;
             let r1 = ((((yhi + eps - y0) * grid.inv).floor()) as usize).min(ny - 1);
             for r in r0..=r1 {
-                let b0 = (y0 + r as f64 * size).max(ylo);
-                let b1 = (y0 + (r + 1) as f64 * size).min(yhi);
+                // The band widened too: a point a rounding error beyond the
+                // row's edge is looked up in this row.
+                let b0 = (y0 + r as f64 * size - eps).max(ylo);
+                let b1 = (y0 + (r + 1) as f64 * size + eps).min(yhi);
                 let (xa, xb) = if e.a.y == e.b.y {
                     (e.a.x.min(e.b.x), e.a.x.max(e.b.x))
                 } else {

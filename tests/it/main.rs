@@ -3,5 +3,5 @@
 mod crs;
 mod fixtures;
 mod io;
-mod topology;
 mod shp_write;
+mod topology;
