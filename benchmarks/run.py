@@ -134,12 +134,14 @@ def child_main(spec_path: str) -> int:
         out["rss_loaded_mb"] = _mb(_status_kb("VmRSS"))
         peak_reset = _reset_peak_rss()
 
-        times, first = [], None
+        times, cpu_times, first = [], [], None
         for _ in range(spec["repeats"]):
             gc.collect()
+            cpu_started = time.process_time()
             started = time.perf_counter()
             answer = engine.run(workload, loaded)
             times.append(time.perf_counter() - started)
+            cpu_times.append(time.process_time() - cpu_started)
             if first is None:
                 first = answer
             else:
@@ -147,6 +149,7 @@ def child_main(spec_path: str) -> int:
                 if not same["ok"]:
                     raise AssertionError(f"{spec['engine']} {workload}: repeats disagree: {same['detail']}")
         out["times_s"] = times
+        out["cpu_times_s"] = cpu_times
         out["peak_run_mb"] = _mb(_status_kb("VmHWM")) if peak_reset else None
         out["loadavg_after"] = loadavg()
         out["answer"] = first
@@ -329,6 +332,7 @@ def run_case(case: dict, inputs: dict, timeout: float) -> dict:
     if out.get("times_s"):
         out["median_s"] = statistics.median(out["times_s"])
         out["min_s"] = min(out["times_s"])
+        out["median_cpu_s"] = statistics.median(out["cpu_times_s"])
     return out
 
 
