@@ -377,10 +377,10 @@ class Lagesbild:
 
 def _value_counts(series) -> list[tuple[Any, int]]:
     """(key, count) of a polars Series of keys (Enum or text; null = outside)."""
-    import polars as pl
-
-    frame = series.cast(pl.String).value_counts()
-    return list(frame.iter_rows())
+    # Count on the Enum's codes, then name the keys: casting every value to
+    # text first would make one string per point.
+    frame = series.value_counts()
+    return [(None if k is None else str(k), n) for k, n in frame.iter_rows()]
 
 
 ENGINES = {e.name: e for e in (Lagesbild, GeoPandas, DuckDB, SedonaDB)}
