@@ -383,6 +383,19 @@ def test_overlay_area_triangle_exact() -> None:
     assert got == [("mid", "t", 8.0, 0.25), ("sq", "t", 16.0, 0.5)]
 
 
+def test_overlay_area_of_a_zone_clipped_out_of_the_area() -> None:
+    # The area's vertex (1, 15/14) was computed on the zone's edge from
+    # (0, 1) to (7, 1.5): on it only to rounding. The zone lies in the area.
+    zone = shapely.from_wkt("POLYGON ((1 0, 0 0, 0 1, 7 1.5, 1 0.2142857142857143, 1 0))")
+    area = shapely.from_wkt(
+        "POLYGON ((0 0, 0 1, 0 2, 1 2, 1 1.0714285714285714, 7 1.5, 1 0.2142857142857143, 1 0, 0 0))"
+    )
+    got = lb.overlay_area(layer([zone], z=[1]), layer([area], name=["a"]), zone_key="z", area_key="name").rows()
+    assert len(got) == 1
+    assert got[0][2] == pytest.approx(zone.area, rel=1e-12)
+    assert got[0][3] == pytest.approx(zone.area / area.area, rel=1e-12)
+
+
 def test_overlay_area_same_key_name_refused() -> None:
     zones = layer([WEST], name=["z"])
     areas = layer([WEST], name=["a"])

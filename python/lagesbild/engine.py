@@ -469,7 +469,9 @@ def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> p
         ``[line_key, area_key, "length_m"]``: one row per (line key value,
         area key value) with a positive length, summed over the features
         that share a key value. A stretch of line on an area's boundary
-        counts in that area, as in geopandas' intersection.
+        counts in that area, as in geopandas' intersection; a stretch the
+        line travels twice counts twice (its length, where geopandas'
+        intersection would merge the two into one).
 
     Examples
     --------

@@ -8,9 +8,10 @@
 //! each edge near the other polygon is split where it crosses the other's
 //! boundary, each piece is kept or dropped by one point-in-polygon lookup at
 //! its middle ([`PolygonGrid`]), and the kept pieces are summed. Where the
-//! two boundaries run along each other, the shared stretch counts once when
-//! both interiors lie on the same side of it and not at all when they lie on
-//! opposite sides (neighbouring areas share no area). Coordinates are taken
+//! two boundaries run along each other (exactly, or to within rounding, as
+//! a zone clipped out of a district does), the shared stretch counts once
+//! when both interiors lie on the same side of it and not at all when they
+//! lie on opposite sides (neighbouring areas share no area). Coordinates are taken
 //! relative to a local origin so the sums keep their precision.
 //!
 //! The work is proportional to the edges of each polygon near the other,
@@ -48,6 +49,12 @@ fn ring_signed_area(ring: &[Coord<f64>]) -> f64 {
 
 fn envelope(a: Coord<f64>, b: Coord<f64>) -> AABB<[f64; 2]> {
     AABB::from_corners([a.x, a.y], [b.x, b.y])
+}
+
+/// `e` grown by `d` on every side.
+fn widened(e: &AABB<[f64; 2]>, d: f64) -> AABB<[f64; 2]> {
+    let (lo, hi) = (e.lower(), e.upper());
+    AABB::from_corners([lo[0] - d, lo[1] - d], [hi[0] + d, hi[1] + d])
 }
 
 fn rect_envelope(r: &Rect<f64>) -> AABB<[f64; 2]> {
@@ -117,37 +124,54 @@ enum Along {
 
 /// Split the segment `a→b` where it meets `other`'s boundary and call `f`
 /// with each piece, whether it lies inside `other` and how it runs along
-/// `other`'s boundary.
+/// `other`'s boundary. Edges of `other` within `tol` of the segment along a
+/// common stretch ([`runs_along`]) count as running along it.
 fn split(
     a: Coord<f64>,
     b: Coord<f64>,
     other: &Prepared,
+    tol: f64,
     f: &mut impl FnMut(Coord<f64>, Coord<f64>, bool, Along),
 ) {
     let d = b - a;
     let len2 = d.x * d.x + d.y * d.y;
     let param = |p: Coord<f64>| (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0);
     let mut ts: Vec<f64> = vec![0.0, 1.0];
-    let mut along: Vec<(f64, f64, Along)> = Vec::new();
+    // Stretches along `other`'s boundary: (from, to, way, exactly collinear).
+    let mut along: Vec<(f64, f64, Along, bool)> = Vec::new();
     let seg = Line::new(a, b);
-    for hit in other.tree.locate_in_envelope_intersecting(&envelope(a, b)) {
+    let way = |p: Coord<f64>, q: Coord<f64>| {
+        let e = q - p;
+        if e.x * d.x + e.y * d.y > 0.0 {
+            Along::Same
+        } else {
+            Along::Opposite
+        }
+    };
+    let near = widened(&envelope(a, b), tol);
+    for hit in other.tree.locate_in_envelope_intersecting(&near) {
         let (p, q) = other.edges[hit.data as usize];
         match line_intersection(seg, Line::new(p, q)) {
+            Some(LineIntersection::Collinear { intersection })
+                if intersection.start != intersection.end =>
+            {
+                let (t0, t1) = (param(intersection.start), param(intersection.end));
+                ts.push(t0);
+                ts.push(t1);
+                along.push((t0.min(t1), t0.max(t1), way(p, q), true));
+            }
+            _ if runs_along(seg, Line::new(p, q), tol) => {
+                let (t0, t1) = (param(p), param(q));
+                ts.push(t0);
+                ts.push(t1);
+                along.push((t0.min(t1), t0.max(t1), way(p, q), false));
+            }
             None => {}
             Some(LineIntersection::SinglePoint { intersection, .. }) => {
                 ts.push(param(intersection))
             }
             Some(LineIntersection::Collinear { intersection }) => {
-                let (t0, t1) = (param(intersection.start), param(intersection.end));
-                ts.push(t0);
-                ts.push(t1);
-                let e = q - p;
-                let way = if e.x * d.x + e.y * d.y > 0.0 {
-                    Along::Same
-                } else {
-                    Along::Opposite
-                };
-                along.push((t0.min(t1), t0.max(t1), way));
+                ts.push(param(intersection.start))
             }
         }
     }
@@ -177,15 +201,105 @@ fn split(
         if p == q {
             continue;
         }
-        match along.iter().find(|&&(s0, s1, _)| s0 <= mid && mid <= s1) {
-            Some(&(_, _, way)) => f(p, q, true, way),
-            None => f(p, q, other.contains(at(mid)), Along::No),
+        match along_at(&along, mid) {
+            Along::No => f(p, q, other.contains(at(mid)), Along::No),
+            way => f(p, q, true, way),
         }
     }
 }
 
+/// How the piece of a segment around parameter `t` runs along the other
+/// boundary. An exactly collinear edge decides. Otherwise the edges within
+/// the tolerance are counted, each way: where the other boundary doubles
+/// back on itself (a spike of no width) they cancel, and the piece is
+/// decided by its midpoint.
+fn along_at(along: &[(f64, f64, Along, bool)], t: f64) -> Along {
+    let here = || {
+        along
+            .iter()
+            .filter(move |&&(s0, s1, _, _)| s0 <= t && t <= s1)
+    };
+    if let Some(&(_, _, way, _)) = here().find(|s| s.3) {
+        return way;
+    }
+    let net: i32 = here()
+        .map(|&(_, _, way, _)| if way == Along::Same { 1 } else { -1 })
+        .sum();
+    match net.signum() {
+        1 => Along::Same,
+        -1 => Along::Opposite,
+        _ => Along::No,
+    }
+}
+
+/// How far apart, relative to the size of the coordinates, two edges may be
+/// and still run along each other: far above the rounding of a computed
+/// vertex (about 1e-16), far below anything drawn on purpose.
+const ALONG: f64 = 1e-12;
+
+/// The distance below which two edges near `r` and `s` run along each other.
+fn tolerance(r: &Rect<f64>, s: &Rect<f64>) -> f64 {
+    let m = [r.min(), r.max(), s.min(), s.max()]
+        .iter()
+        .fold(0.0f64, |m, c| m.max(c.x.abs()).max(c.y.abs()));
+    ALONG * m
+}
+
+/// Do the segments `s` and `t` run along each other, to within `tol`, over
+/// a stretch longer than `tol`? That is: every end of either that lies
+/// beside the other (projects onto it) is within `tol` of its line. Such
+/// edges are treated as collinear: a vertex computed by another program
+/// (a zone clipped to a district) lies on the district's edge only to
+/// rounding, and deciding inside or outside by a midpoint on such an edge
+/// would be a coin toss, on both polygons independently. The answer does
+/// not depend on the order of `s` and `t`.
+fn runs_along(s: Line<f64>, t: Line<f64>, tol: f64) -> bool {
+    let key = |l: &Line<f64>| {
+        let (p, q) = (l.start, l.end);
+        if (p.x, p.y) <= (q.x, q.y) {
+            (p.x, p.y, q.x, q.y)
+        } else {
+            (q.x, q.y, p.x, p.y)
+        }
+    };
+    let (s, t) = if key(&s) <= key(&t) { (s, t) } else { (t, s) };
+    // `x` beside `l` (projecting within it) but farther than `tol` from its line?
+    let apart = |l: &Line<f64>, x: Coord<f64>| -> Option<bool> {
+        let d = l.end - l.start;
+        let len = d.x.hypot(d.y);
+        let v = x - l.start;
+        let u = (v.x * d.x + v.y * d.y) / len;
+        if u < -tol || u > len + tol {
+            return None;
+        }
+        Some((d.x * v.y - d.y * v.x).abs() / len > tol)
+    };
+    let (ls, lt) = (s.end - s.start, t.end - t.start);
+    if ls.x.hypot(ls.y) <= tol || lt.x.hypot(lt.y) <= tol {
+        return false;
+    }
+    let mut beside = Vec::with_capacity(4);
+    for (l, x) in [(&s, t.start), (&s, t.end), (&t, s.start), (&t, s.end)] {
+        match apart(l, x) {
+            Some(true) => return false,
+            Some(false) => beside.push(x),
+            None => {}
+        }
+    }
+    // The stretch they share: between the two ends farthest apart that lie
+    // beside the other.
+    let mut longest = 0.0f64;
+    for i in 0..beside.len() {
+        for j in i + 1..beside.len() {
+            longest = longest.max((beside[i] - beside[j]).x.hypot((beside[i] - beside[j]).y));
+        }
+    }
+    longest > tol
+}
+
 /// The area `A ∩ B` of two prepared polygons, in the CRS's square units.
 pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
+    let tol = tolerance(&a.bbox, &b.bbox);
     let Some(common) = rect_intersection(&a.bbox, &b.bbox) else {
         return 0.0;
     };
@@ -193,11 +307,11 @@ pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
     let cross =
         |p: Coord<f64>, q: Coord<f64>| (p.x - o.x) * (q.y - o.y) - (q.x - o.x) * (p.y - o.y);
     let mut sum = 0.0;
-    let env = rect_envelope(&common);
+    let env = widened(&rect_envelope(&common), tol);
     // A's boundary inside B, and along B's boundary where both run the same way.
     for hit in a.tree.locate_in_envelope_intersecting(&env) {
         let (p, q) = a.edges[hit.data as usize];
-        split(p, q, b, &mut |p, q, inside, along| {
+        split(p, q, b, tol, &mut |p, q, inside, along| {
             if (inside && along == Along::No) || along == Along::Same {
                 sum += cross(p, q);
             }
@@ -206,7 +320,7 @@ pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
     // B's boundary strictly inside A (the shared stretches were counted above).
     for hit in b.tree.locate_in_envelope_intersecting(&env) {
         let (p, q) = b.edges[hit.data as usize];
-        split(p, q, a, &mut |p, q, inside, along| {
+        split(p, q, a, tol, &mut |p, q, inside, along| {
             if inside && along == Along::No {
                 sum += cross(p, q);
             }
@@ -401,13 +515,14 @@ pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)
             .with_max_len(4)
             .filter_map(|&(i, j)| {
                 let area = a[j as usize].as_ref()?;
-                let env = rect_envelope(&area.bbox);
+                let tol = tolerance(lb[i as usize].as_ref()?, &area.bbox);
+                let env = widened(&rect_envelope(&area.bbox), tol);
                 let mut m = 0.0;
                 for &(p, q) in &segs[i as usize] {
                     if !env.intersects(&envelope(p, q)) {
                         continue;
                     }
-                    split(p, q, area, &mut |p, q, inside, _| {
+                    split(p, q, area, tol, &mut |p, q, inside, _| {
                         if inside {
                             m += ((q.x - p.x).powi(2) + (q.y - p.y).powi(2)).sqrt();
                         }

@@ -1,6 +1,7 @@
 //! Integration tests of the core, as one binary.
 
 mod crs;
+mod engine;
 mod fixtures;
 mod io;
 mod shp_write;
