@@ -34,6 +34,14 @@ def _suppress(df: pl.DataFrame, cols: list[str], threshold: int) -> pl.DataFrame
 
 def run(config: str | None = None, year: int | None = None) -> str:
     """Run the main job on a city (the demo city by default); returns the report text."""
+    # Table formatting for this report only, not for the caller's session.
+    with pl.Config(
+        tbl_rows=40, tbl_width_chars=160, tbl_hide_dataframe_shape=True, fmt_str_lengths=40
+    ):
+        return _run(config, year)
+
+
+def _run(config: str | None, year: int | None) -> str:
     t0 = time.perf_counter()
     city = demo() if config is None else City.from_config(config)
     out: list[str] = [city.summary().rstrip(), ""]
@@ -44,10 +52,6 @@ def run(config: str | None = None, year: int | None = None) -> str:
     areas = city.areas_at(year)
     sdo = "sdo_namn"
     hide = city.min_count
-    pl.Config.set_tbl_rows(40)
-    pl.Config.set_tbl_width_chars(160)
-    pl.Config.set_tbl_hide_dataframe_shape(True)
-    pl.Config.set_fmt_str_lengths(40)
     out.append(f"Report year {year}: {areas[sdo].n_unique()} stadsdelsområden in force on 31 December.")
 
     if incidents is not None:
