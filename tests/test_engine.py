@@ -305,6 +305,14 @@ def test_sjoin_reserved_names_are_suffixed() -> None:
     assert out.attributes.rows() == [(7, 8, 0, 0)]
 
 
+def test_layers_from_geodataframes_of_geometry_alone() -> None:
+    import geopandas as gpd
+
+    pts = lb.Layer.from_geopandas(gpd.GeoDataFrame(geometry=[Point(5, 5), Point(15, 5)], crs=3011))
+    assert len(pts) == 2 and pts.columns == []
+    assert pairs(lb.sjoin(pts, layer([WEST, EAST], name=["west", "east"]))) == [(0, 0), (1, 1)]
+
+
 def test_sjoin_matches_geopandas_on_a_hand_made_case() -> None:
     import geopandas as gpd
 
@@ -614,6 +622,18 @@ def test_buffer_areas_exact(quad_segs: int) -> None:
 def test_buffer_quad_segs_one_matches_geos() -> None:
     out = lb.buffer(layer([box(0, 0, 10, 10)]), 2.0, quad_segs=1)
     assert out.area()[0] == pytest.approx(100 + 80 + 8, rel=1e-9)
+
+
+def test_buffer_of_a_spur_drawn_out_and_back() -> None:
+    # The line goes 5 m out along (3, 4) and comes back over itself: its
+    # buffer is that of the one segment, 2·5·d plus the round caps.
+    spur = LineString([(0, 0), (3, 4), (1.5, 2)])
+    d = 10.0
+    want = 2 * 5 * d + regular_polygon_area(d, 32)
+    got = lb.buffer(layer([spur, LineString([(0, 0), (3, 4)]), LineString([])], id=[1, 2, 3]), d).area().to_list()
+    assert got[0] == pytest.approx(want, rel=1e-9)
+    assert got[1] == pytest.approx(want, rel=1e-9)
+    assert got[2] == 0.0
 
 
 def test_buffer_negative_and_zero() -> None:

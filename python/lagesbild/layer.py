@@ -139,9 +139,9 @@ class Layer:
         crs = Crs(epsg) if epsg is not None else Crs(gdf.crs.to_wkt())
         geom_name = gdf.geometry.name
         attrs = gdf.drop(columns=[geom_name])
-        df = pl.from_pandas(attrs.reset_index(drop=True)) if len(attrs.columns) else pl.DataFrame()
-        wkb = shapely.to_wkb(gdf.geometry.values, byte_order=1, flavor="iso")
-        df = df.with_columns(pl.Series("__wkb__", list(wkb), dtype=pl.Binary))
+        wkb = pl.Series("__wkb__", list(shapely.to_wkb(gdf.geometry.values, byte_order=1, flavor="iso")), dtype=pl.Binary)
+        # A GeoDataFrame of geometry alone gives a frame of the one column.
+        df = pl.from_pandas(attrs.reset_index(drop=True)).hstack([wkb]) if len(attrs.columns) else wkb.to_frame()
         return cls.from_polars(df, geometry="__wkb__", crs=crs, name=name or "GeoDataFrame")
 
     # -- properties ---------------------------------------------------

@@ -48,8 +48,10 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
             .geometries()
             .par_iter()
             .map(|g| {
-                g.as_ref()
-                    .map(|g| Geometry::MultiPolygon(g.buffer_with_style(style())))
+                g.as_ref().map(|g| {
+                    let g = unfolded(g);
+                    Geometry::MultiPolygon(g.buffer_with_style(style()))
+                })
             })
             .collect()
     });
@@ -89,6 +91,51 @@ pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometr
             .map(|rows| union_of(layer, rows))
             .collect()
     })
+}
+
+/// A line that turns back on itself exactly (a turn of 180°, as a spur
+/// drawn out and back does) cut into pieces at the turns: geo's buffer
+/// loses part of the outline at such a turn when the line is not axis
+/// parallel (a 5 m spur out and back, buffered by 10 m, came out with 256
+/// of its 414 m²). Other geometries are returned as they are.
+fn unfolded(g: &Geometry<f64>) -> std::borrow::Cow<'_, Geometry<f64>> {
+    use std::borrow::Cow;
+    let lines: Vec<&LineString<f64>> = match g {
+        Geometry::LineString(l) => vec![l],
+        Geometry::MultiLineString(m) => m.0.iter().collect(),
+        _ => return Cow::Borrowed(g),
+    };
+    let mut parts = Vec::new();
+    let mut cut = false;
+    for l in lines {
+        let mut pts: Vec<geo_types::Coord<f64>> = Vec::with_capacity(l.0.len());
+        for &c in &l.0 {
+            if pts.last() != Some(&c) {
+                pts.push(c);
+            }
+        }
+        let Some(&first) = pts.first() else { continue };
+        let mut part = vec![first];
+        for i in 1..pts.len() {
+            part.push(pts[i]);
+            if let Some(&next) = pts.get(i + 1) {
+                let (a, b) = (pts[i - 1], pts[i]);
+                let rc = |c: geo_types::Coord<f64>| robust::Coord { x: c.x, y: c.y };
+                let back = robust::orient2d(rc(a), rc(b), rc(next)) == 0.0
+                    && (b.x - a.x) * (next.x - b.x) + (b.y - a.y) * (next.y - b.y) < 0.0;
+                if back {
+                    parts.push(LineString(std::mem::replace(&mut part, vec![b])));
+                    cut = true;
+                }
+            }
+        }
+        parts.push(LineString(part));
+    }
+    if cut {
+        Cow::Owned(Geometry::MultiLineString(MultiLineString(parts)))
+    } else {
+        Cow::Borrowed(g)
+    }
 }
 
 /// Refuse the first invalid polygon among the features `keep` selects: the

@@ -218,3 +218,24 @@ fn buffer_and_dissolve_refuse_a_bow_tie() {
     // A group without the bow-tie is dissolved.
     assert!(dissolve(&l, &[vec![0]]).is_ok());
 }
+
+/// A spur drawn out and back over itself, not parallel to an axis: its
+/// buffer is that of the one segment (geo's buffer of the line lost 38%).
+#[test]
+fn buffer_of_a_line_turning_back_on_itself() {
+    let spur = Geometry::LineString(ring(&[(0.0, 0.0), (3.0, 4.0), (1.5, 2.0)]));
+    let once = Geometry::LineString(ring(&[(0.0, 0.0), (3.0, 4.0)]));
+    let out = buffer(&layer("l", vec![spur, once]), 10.0, 8).unwrap();
+    let a: Vec<f64> = out
+        .geometries()
+        .iter()
+        .map(|g| g.as_ref().unwrap().unsigned_area())
+        .collect();
+    let expected = 2.0 * 5.0 * 10.0 + 16.0 * 100.0 * (std::f64::consts::PI / 16.0).sin();
+    for got in a {
+        assert!(
+            (got - expected).abs() < 1e-9 * expected,
+            "{got} vs {expected}"
+        );
+    }
+}
