@@ -1,8 +1,10 @@
 # The two commands of the README:
-#   make demo    build the extension and run the main job on the bundled data
+#   make demo    build the extension and run the main job on the bundled demo city
 #   make check   build and run every test (what CI runs)
 # Everything installs into .venv, made here; one release build of the Rust
 # core serves both the Rust tests and the Python extension.
+#   make bench   the side-by-side benchmark (benchmarks/README.md), in its own
+#                venv benchmarks/.venv; BENCH_ARGS passes options to run.py
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +12,7 @@ PY     := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo check venv develop test-rust test-python fmt clean
+.PHONY: demo check venv develop test-rust test-python fmt clean bench bench-venv
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ develop: venv
 	$(VENV)/bin/maturin develop --release --quiet
 
 demo: develop
-	$(VENV)/bin/lagesbild info data/fixtures/*.geojson data/fixtures/*.shp data/fixtures/*.gpkg data/fixtures/*.parquet data/fixtures/*.csv data/fixtures/*.xlsx
+	$(VENV)/bin/lagesbild demo
 
 test-rust:
 	cargo fmt --all --check
@@ -35,5 +37,26 @@ test-python: develop
 
 check: venv test-rust test-python
 
+# The benchmark has its own venv (geopandas, DuckDB, SedonaDB pinned in
+# benchmarks/requirements.txt) so the test venv stays lean; the extension is
+# built into it from the same target/ as `make develop`.
+BENCH_VENV := benchmarks/.venv
+BENCH_PY   := $(BENCH_VENV)/bin/python
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
+	VIRTUAL_ENV=$(abspath $(BENCH_VENV)) PATH=$(abspath $(BENCH_VENV))/bin:$$PATH \
+		$(BENCH_VENV)/bin/maturin develop --release --quiet
+
+bench: bench-venv
+	$(BENCH_PY) benchmarks/make_data.py
+	$(BENCH_PY) benchmarks/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) $(BENCH_VENV) target

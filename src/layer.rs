@@ -5,6 +5,7 @@
 //! measures (`area`, `length`) are in metres and refuse geographic layers.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
 
 use geo::{Area, BoundingRect, Euclidean, Length, Validation};
 use geo_types::{Geometry, Rect};
@@ -36,6 +37,9 @@ pub struct Layer {
     geometries: Vec<Option<Geometry<f64>>>,
     attributes: DataFrame,
     crs: Crs,
+    /// The engine's validity verdict on these geometries, found once
+    /// (geometries never change after construction).
+    checked: Arc<OnceLock<Option<(usize, String)>>>,
 }
 
 /// One problem found by [`Layer::validity_report`].
@@ -76,6 +80,7 @@ impl Layer {
             geometries,
             attributes,
             crs,
+            checked: Default::default(),
         })
     }
 
@@ -144,6 +149,15 @@ impl Layer {
             .collect()
     }
 
+    /// The engine's validity verdict (first invalid feature and why),
+    /// computed by `check` the first time it is asked for.
+    pub(crate) fn checked(
+        &self,
+        check: impl FnOnce() -> Option<(usize, String)>,
+    ) -> Option<(usize, String)> {
+        self.checked.get_or_init(check).clone()
+    }
+
     /// A copy in another CRS.
     pub fn to_crs(&self, to: &Crs) -> Result<Layer> {
         let mut geometries = self.geometries.clone();
@@ -159,6 +173,7 @@ impl Layer {
             geometries,
             attributes: self.attributes.clone(),
             crs: to.clone(),
+            checked: Default::default(),
         })
     }
 
@@ -264,6 +279,7 @@ impl Layer {
                 .collect(),
             attributes,
             crs: self.crs.clone(),
+            checked: Default::default(),
         })
     }
 

@@ -32,6 +32,7 @@ pub mod geom;
 pub mod info;
 pub mod io;
 pub mod layer;
+pub mod topology;
 
 pub use crs::Crs;
 pub use error::{Error, Result};

@@ -26,6 +26,11 @@ STOCKHOLM_FILES = (
     "vatten.shx",
     "vatten.dbf",
     "vatten.prj",
+    "stadsdelar_utan_vatten.shp",
+    "stadsdelar_utan_vatten.shx",
+    "stadsdelar_utan_vatten.dbf",
+    "stadsdelar_utan_vatten.prj",
+    "LICENSE",
 )
 
 

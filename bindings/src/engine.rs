@@ -43,14 +43,25 @@ impl F64s {
     }
 }
 
+/// Values as little-endian bytes, written straight into the Python object.
 fn u32_bytes<'py>(py: Python<'py>, v: &[u32]) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
+    PyBytes::new_with(py, v.len() * 4, |buf| {
+        for (chunk, x) in buf.chunks_exact_mut(4).zip(v) {
+            chunk.copy_from_slice(&x.to_le_bytes());
+        }
+        Ok(())
+    })
+    .expect("allocating the result")
 }
 
 fn f64_bytes<'py>(py: Python<'py>, v: &[f64]) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
+    PyBytes::new_with(py, v.len() * 8, |buf| {
+        for (chunk, x) in buf.chunks_exact_mut(8).zip(v) {
+            chunk.copy_from_slice(&x.to_le_bytes());
+        }
+        Ok(())
+    })
+    .expect("allocating the result")
 }
 
 type Pairs<'py> = (Bound<'py, PyBytes>, Bound<'py, PyBytes>);
@@ -77,27 +88,42 @@ pub fn threads() -> usize {
     engine::threads()
 }
 
+/// Row positions, with "none" written as `none_as` when given (so that the
+/// caller can gather from a list with a null appended).
+fn codes(mut v: Vec<u32>, none_as: Option<u32>) -> Vec<u32> {
+    if let Some(n) = none_as {
+        v.iter_mut()
+            .filter(|c| **c == engine::grid::NONE)
+            .for_each(|c| *c = n);
+    }
+    v
+}
+
 #[pyfunction]
+#[pyo3(signature = (xs, ys, areas, none_as=None))]
 pub fn assign_xy<'py>(
     py: Python<'py>,
     xs: &Bound<'py, PyAny>,
     ys: &Bound<'py, PyAny>,
     areas: &PyLayer,
+    none_as: Option<u32>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (xb, yb) = (F64s::get(xs, "assign x")?, F64s::get(ys, "assign y")?);
     let (x, y) = (xb.slice(), yb.slice());
     let out = run(py, || engine::assign_xy(x, y, &areas.0))?;
-    Ok(u32_bytes(py, &out))
+    Ok(u32_bytes(py, &codes(out, none_as)))
 }
 
 #[pyfunction]
+#[pyo3(signature = (points, areas, none_as=None))]
 pub fn assign_layer<'py>(
     py: Python<'py>,
     points: &PyLayer,
     areas: &PyLayer,
+    none_as: Option<u32>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let out = run(py, || engine::assign_layer(&points.0, &areas.0))?;
-    Ok(u32_bytes(py, &out))
+    Ok(u32_bytes(py, &codes(out, none_as)))
 }
 
 /// Point coordinates of a layer of points, as float64 bytes.

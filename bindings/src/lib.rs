@@ -214,17 +214,21 @@ impl PyLayer {
         py.detach(|| lagesbild::io::geojson::to_feature_collection(&self.0, false).to_string())
     }
 
-    #[pyo3(signature = (path, layer=None, keep_crs=false))]
+    #[pyo3(signature = (path, layer=None, keep_crs=false, encoding=None))]
     fn write(
         &self,
         py: Python<'_>,
         path: PathBuf,
         layer: Option<String>,
         keep_crs: bool,
+        encoding: Option<String>,
     ) -> PyResult<()> {
-        run(py, || {
-            lagesbild::io::write(&self.0, &path, &WriteOptions { layer, keep_crs })
-        })
+        let opts = WriteOptions {
+            layer,
+            keep_crs,
+            encoding,
+        };
+        run(py, || lagesbild::io::write(&self.0, &path, &opts))
     }
 }
 
@@ -330,6 +334,38 @@ fn info(
     })
 }
 
+/// Overlaps between the areas of a layer and the gaps (holes of their union)
+/// they leave: `(overlaps, gaps)` with overlaps as `(a, b, area_m2, x, y)`
+/// and gaps as `(area_m2, x, y, neighbours)`.
+#[pyfunction]
+#[pyo3(signature = (layer, min_area_m2=1e-9))]
+#[allow(clippy::type_complexity)]
+fn area_topology(
+    py: Python<'_>,
+    layer: &Bound<'_, PyLayer>,
+    min_area_m2: f64,
+) -> PyResult<(
+    Vec<(usize, usize, f64, f64, f64)>,
+    Vec<(f64, f64, f64, Vec<usize>)>,
+)> {
+    let layer = &layer.get().0;
+    let opts = lagesbild::topology::TopologyOptions {
+        min_area_m2,
+        ..Default::default()
+    };
+    let t = run(py, || lagesbild::topology::area_topology(layer, &opts))?;
+    Ok((
+        t.overlaps
+            .into_iter()
+            .map(|o| (o.a, o.b, o.area_m2, o.x, o.y))
+            .collect(),
+        t.gaps
+            .into_iter()
+            .map(|g| (g.area_m2, g.x, g.y, g.neighbours))
+            .collect(),
+    ))
+}
+
 #[pymodule]
 fn _lagesbild(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCrs>()?;
@@ -339,6 +375,7 @@ fn _lagesbild(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(list_layers, m)?)?;
     m.add_function(wrap_pyfunction!(info, m)?)?;
     engine::register(m)?;
+    m.add_function(wrap_pyfunction!(area_topology, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 Read the files municipal data arrives in, hold them as a :class:`Layer`
 (geometries in one CRS plus a polars DataFrame of attributes), measure in
-metres and hand results on as polars frames, GeoPackage or GeoParquet.
+metres and hand results on as polars frames, GeoPackage or GeoParquet. A
+:class:`City` holds one municipality's layers and tables with its areas'
+organisation over time (:func:`demo` is the bundled one).
 
 Examples
 --------
@@ -12,8 +14,11 @@ Crs(EPSG:3011, SWEREF99 18 00)
 """
 
 from lagesbild._lagesbild import Crs, __version__
+from lagesbild.city import City, area_topology, demo
 from lagesbild.exceptions import (
     ColumnNotFoundError,
+    ConfigError,
+    ConfigProblem,
     CrsError,
     EmptyLayerError,
     FileNotFoundError,
@@ -39,7 +44,10 @@ from lagesbild.io import list_layers, read, read_table
 from lagesbild.layer import Layer
 
 __all__ = [
+    "City",
     "ColumnNotFoundError",
+    "ConfigError",
+    "ConfigProblem",
     "Crs",
     "CrsError",
     "EmptyLayerError",
@@ -50,18 +58,20 @@ __all__ = [
     "LagesbildError",
     "Layer",
     "__version__",
+    "area_topology",
     "assign",
     "buffer",
+    "demo",
     "dissolve",
     "length_within",
+    "list_layers",
     "nearest",
     "overlay",
     "overlay_area",
+    "read",
+    "read_table",
     "set_threads",
     "sjoin",
     "threads",
     "within_distance",
-    "list_layers",
-    "read",
-    "read_table",
 ]

@@ -143,12 +143,24 @@ def _key_values(layer: Layer, key: str, fn: str) -> pl.Series:
     return attrs[key]
 
 
-def _by_rows(values: pl.Series, rows: pl.Series, name: str) -> pl.Series:
-    """``values`` at ``rows`` (null rows give null), a text key as an Enum."""
+def _as_enum(values: pl.Series) -> pl.Series:
     if values.dtype in (pl.String, pl.Categorical):
         cats = values.cast(pl.String).drop_nulls().unique(maintain_order=True)
         values = values.cast(pl.String).cast(pl.Enum(cats.to_list()))
-    return values.gather(rows).alias(name)
+    return values
+
+
+def _by_rows(values: pl.Series, rows: pl.Series, name: str) -> pl.Series:
+    """``values`` at ``rows`` (null rows give null), a text key as an Enum."""
+    return _as_enum(values).gather(rows).alias(name)
+
+
+def _by_padded_rows(values: pl.Series, rows: np.ndarray, name: str) -> pl.Series:
+    """``values`` at row positions where ``len(values)`` means none: one
+    gather from the values with a null appended, no null mask built."""
+    values = _as_enum(values)
+    padded = values.extend(pl.Series([None], dtype=values.dtype))
+    return padded.gather(pl.Series("idx", rows, dtype=pl.UInt32)).alias(name)
 
 
 def assign(
@@ -206,11 +218,11 @@ def assign(
     _need_layer(areas, "areas", "assign")
     values = _key_values(areas, key, "assign")
     if isinstance(points, Layer) and crs is None and points.crs == areas.crs:
-        codes = _u32(_lagesbild.assign_layer(points._inner, areas._inner))
+        rows = _u32(_lagesbild.assign_layer(points._inner, areas._inner, none_as=len(values)))
     else:
         xs, ys = _points_xy(points, x, y, crs, areas, "assign")
-        codes = _u32(_lagesbild.assign_xy(xs, ys, areas._inner))
-    return _by_rows(values, _rows(codes, "row"), key)
+        rows = _u32(_lagesbild.assign_xy(xs, ys, areas._inner, none_as=len(values)))
+    return _by_padded_rows(values, rows, key)
 
 
 def _suffixed(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -18,6 +18,8 @@ FileNotFoundError no/such/file.shp
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 __all__ = [
     "LagesbildError",
@@ -28,6 +30,8 @@ __all__ = [
     "InvalidGeometryError",
     "EmptyLayerError",
     "InvalidArgumentError",
+    "ConfigError",
+    "ConfigProblem",
 ]
 
 
@@ -106,3 +110,63 @@ class EmptyLayerError(LagesbildError):
 
 class InvalidArgumentError(LagesbildError, ValueError):
     """An argument is not valid (also a :class:`ValueError`)."""
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One problem found while loading a city configuration.
+
+    Attributes
+    ----------
+    message : str
+        What is wrong and what to do, in one sentence.
+    path : str or None
+        The file the problem is in or about (a data file, or the TOML file
+        itself for a typo in it).
+    key : str or None
+        The configuration key it concerns, such as ``"tables.befolkning.key"``.
+    """
+
+    message: str
+    path: str | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        where = ": ".join(p for p in (self.path, self.key) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ConfigError(LagesbildError):
+    """A city configuration (or the data it names) has problems.
+
+    Raised once, after every check has run, with *all* the problems found:
+    ``.problems`` is a list of :class:`ConfigProblem`, each naming the file
+    and what is wrong; ``.path`` is the configuration file.
+
+    Examples
+    --------
+    >>> import lagesbild as lb
+    >>> e = lb.ConfigError.from_problems([
+    ...     lb.ConfigProblem("no such file", path="data/befolkning.csv", key="tables.befolkning.file"),
+    ...     lb.ConfigProblem("unknown key 'fiel' (did you mean 'file'?)", path="city.toml", key="layers.vatten"),
+    ... ], path="city.toml")
+    >>> print(e)
+    city.toml: 2 problems:
+      - data/befolkning.csv: tables.befolkning.file: no such file
+      - city.toml: layers.vatten: unknown key 'fiel' (did you mean 'file'?)
+    >>> len(e.problems)
+    2
+    """
+
+    def __init__(self, message: str, *, problems: Iterable[ConfigProblem] = (), path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.problems: list[ConfigProblem] = list(problems)
+
+    @classmethod
+    def from_problems(cls, problems: Iterable[ConfigProblem], *, path: str | None = None) -> ConfigError:
+        """An error whose message lists every problem, one per line."""
+        problems = list(problems)
+        head = f"{path}: " if path else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"{head}{len(problems)} {noun}:"] + [f"  - {p}" for p in problems]
+        return cls("\n".join(lines), problems=problems, path=path)

@@ -349,15 +349,59 @@ class Layer:
 
     # -- output -------------------------------------------------------
 
-    def write(self, path: str | os.PathLike[str], *, layer: str | None = None, keep_crs: bool = False) -> None:
+    def write(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        layer: str | None = None,
+        keep_crs: bool = False,
+        encoding: str | None = None,
+    ) -> None:
         """Write the layer; the format follows the extension.
 
-        ``.gpkg`` (GeoPackage; ``layer=`` names the table, other layers in an
-        existing file are kept), ``.parquet`` (GeoParquet 1.1 with WKB and a
-        PROJJSON CRS) or ``.geojson`` (RFC 7946 in WGS 84, or the layer's own
-        CRS in a ``crs`` member with ``keep_crs=True``). The file is written
-        to a temporary name and renamed into place, so a failure leaves the
-        old file (or none) rather than half a file.
+        The file is written to a temporary name and renamed into place, so a
+        failure leaves the old file (or none) rather than half a file. The
+        same layer always gives the same bytes: the one date a format keeps
+        in its header is fixed (``SOURCE_DATE_EPOCH`` when set, else
+        1970-01-01).
+
+        Parameters
+        ----------
+        path
+            ``.shp`` (ESRI Shapefile with its ``.shx``, ``.dbf``, ``.prj``
+            and ``.cpg``, all renamed into place together), ``.gpkg``
+            (GeoPackage), ``.parquet`` (GeoParquet 1.1 with WKB and a
+            PROJJSON CRS) or ``.geojson`` (RFC 7946 in WGS 84).
+        layer
+            GeoPackage: the table name (default: the file name's stem).
+            Other layers in an existing file are kept.
+        keep_crs
+            GeoJSON: keep the layer's own CRS in a ``crs`` member instead
+            of transforming to WGS 84.
+        encoding
+            Shapefile: the DBF text encoding, ``"utf-8"`` (the default) or
+            ``"windows-1252"`` (``"cp1252"``), as Swedish municipal
+            shapefiles often are. The ``.cpg`` file and the DBF language
+            driver byte say which, so GDAL, QGIS and ArcGIS read it right.
+
+        Raises
+        ------
+        FormatError
+            If the layer cannot be written in the format: a shapefile with
+            mixed geometry types or a GeometryCollection (names the
+            feature), a column name longer than 10 characters or not ASCII,
+            a text longer than 254 bytes, or a character the encoding cannot
+            hold (names the column and the feature).
+        InvalidArgumentError
+            If ``encoding`` is unknown, or given for a format other than
+            shapefile.
+
+        Notes
+        -----
+        Shapefile columns: text is ``C`` (as wide as the longest value),
+        integers and floats ``N`` (floats with as many decimals as needed to
+        read back exactly), booleans ``L``, dates ``D``; nulls are blank.
+        Field names are not truncated: rename long ones first.
 
         Examples
         --------
@@ -367,5 +411,15 @@ class Layer:
         >>> lb.Layer.from_polars(df, crs=3011).write(out, layer="squares")
         >>> lb.read(out).crs.epsg
         3011
+
+        A shapefile with Windows-1252 text:
+
+        >>> df = pl.DataFrame({"namn": ["VÅRBERG"], "geometry": [shapely.to_wkb(shapely.Point(142_000, 6_572_000))]})
+        >>> shp = out.with_name("platser.shp")
+        >>> lb.Layer.from_polars(df, crs=3011).write(shp, encoding="windows-1252")
+        >>> shp.with_suffix(".cpg").read_text(), b"V\\xc5RBERG" in shp.with_suffix(".dbf").read_bytes()
+        ('1252', True)
+        >>> lb.read(shp)["namn"].to_list()
+        ['VÅRBERG']
         """
-        self._inner.write(os.fspath(path), layer, keep_crs)
+        self._inner.write(os.fspath(path), layer, keep_crs, encoding)

@@ -38,9 +38,22 @@ pub fn area_index(areas: &Layer, what: &str) -> Result<PolygonGrid> {
 ///
 /// Features up to [`crate::geom::FULL_CHECK_LIMIT`] coordinates get the full
 /// OGC validity check; larger ones (whose full check costs time quadratic in
-/// their rings) get `crossing`: given which features are large, the first
+/// their rings) get `crossing`. The verdict is kept with the layer, so a
+/// layer is checked once however many operations use it. `crossing`: given which features are large, the first
 /// large feature whose edges cross, from the grids built over them.
 pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
+    let found = areas.checked(|| first_problem(areas, crossing));
+    if let Some((feature, reason)) = found {
+        return Err(Error::InvalidGeometry {
+            layer: areas.name().to_string(),
+            feature,
+            reason,
+        });
+    }
+    Ok(())
+}
+
+fn first_problem(areas: &Layer, crossing: &Crossing) -> Option<(usize, String)> {
     let limit = crate::geom::FULL_CHECK_LIMIT;
     let big: Vec<bool> = areas
         .geometries()
@@ -67,10 +80,13 @@ pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
             }
         }
     }
-    if let Some((feature, reason, at)) = first {
-        return Err(invalid_polygon(areas, feature, &reason, at));
-    }
-    Ok(())
+    first.map(|(feature, reason, at)| {
+        let place = at.map(|(x, y)| format!(" at ({x}, {y})")).unwrap_or_default();
+        (
+            feature,
+            format!("{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"),
+        )
+    })
 }
 
 /// The error for an invalid polygon: the feature, what is wrong and where,

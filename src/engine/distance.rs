@@ -115,6 +115,14 @@ pub fn within_distance(
     lines.require_metric("within_distance")?;
     super::non_empty(lines, "within_distance")?;
     let tree = segment_tree(lines, "within_distance", false)?;
+    if tree.size() == 0 {
+        // Only null geometries: nothing is near.
+        return Ok(WithinDistance {
+            line: vec![NONE; xs.len()],
+            distance: vec![f64::NAN; xs.len()],
+        });
+    }
+    let grid = SegmentGrid::new(&tree, distance);
     let d2 = distance * distance;
     let mut line = vec![NONE; xs.len()];
     let mut dist = vec![f64::NAN; xs.len()];
@@ -129,9 +137,9 @@ pub fn within_distance(
                         continue;
                     }
                     let mut best = (f64::INFINITY, NONE);
-                    for s in tree.locate_within_distance(p, d2) {
+                    for s in grid.near(p) {
                         let e = s.geom().distance_2(&p);
-                        if e < best.0 || (e == best.0 && s.data < best.1) {
+                        if e <= d2 && (e < best.0 || (e == best.0 && s.data < best.1)) {
                             best = (e, s.data);
                         }
                     }
@@ -146,6 +154,97 @@ pub fn within_distance(
         line,
         distance: dist,
     })
+}
+
+/// Segments binned in square cells at least `distance` wide: a segment is
+/// listed in every cell its box, widened by `distance`, meets, so the
+/// segments within `distance` of a point are among those of the point's
+/// cell. Most points, far from every line, find their cell empty.
+struct SegmentGrid<'a> {
+    x0: f64,
+    y0: f64,
+    inv: f64,
+    nx: usize,
+    ny: usize,
+    start: Vec<u32>,
+    items: Vec<&'a GeomWithData<RLine<[f64; 2]>, u32>>,
+}
+
+impl<'a> SegmentGrid<'a> {
+    fn new(tree: &'a SegTree, distance: f64) -> SegmentGrid<'a> {
+        let segs: Vec<_> = tree.iter().collect();
+        let env = tree.root().envelope();
+        debug_assert!(tree.size() > 0);
+        let (lo, hi) = (env.lower(), env.upper());
+        let (x0, y0) = (lo[0] - distance, lo[1] - distance);
+        let (w, h) = (hi[0] + distance - x0, hi[1] + distance - y0);
+        let cap = (1u64 << 22) as f64;
+        let mut size = distance
+            .max((w * h / cap).sqrt())
+            .max((w.max(h) / 4096.0).max(1e-9));
+        if !size.is_finite() || size <= 0.0 {
+            size = 1.0;
+        }
+        let nx = ((w / size) as usize + 1).max(1);
+        let ny = ((h / size) as usize + 1).max(1);
+        let inv = 1.0 / size;
+        let range = |s: &GeomWithData<RLine<[f64; 2]>, u32>| {
+            let (a, b) = (s.geom().from, s.geom().to);
+            let c0 =
+                (((a[0].min(b[0]) - distance - x0) * inv).floor().max(0.0) as usize).min(nx - 1);
+            let c1 =
+                (((a[0].max(b[0]) + distance - x0) * inv).floor().max(0.0) as usize).min(nx - 1);
+            let r0 =
+                (((a[1].min(b[1]) - distance - y0) * inv).floor().max(0.0) as usize).min(ny - 1);
+            let r1 =
+                (((a[1].max(b[1]) + distance - y0) * inv).floor().max(0.0) as usize).min(ny - 1);
+            (c0, c1, r0, r1)
+        };
+        let mut start = vec![0u32; nx * ny + 1];
+        for s in &segs {
+            let (c0, c1, r0, r1) = range(s);
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    start[r * nx + c + 1] += 1;
+                }
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![segs[0]; start[nx * ny] as usize];
+        for s in &segs {
+            let (c0, c1, r0, r1) = range(s);
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    let k = &mut fill[r * nx + c];
+                    items[*k as usize] = s;
+                    *k += 1;
+                }
+            }
+        }
+        SegmentGrid {
+            x0,
+            y0,
+            inv,
+            nx,
+            ny,
+            start,
+            items,
+        }
+    }
+
+    /// The segments that may lie within the distance of `p`.
+    fn near(&self, p: [f64; 2]) -> &[&'a GeomWithData<RLine<[f64; 2]>, u32>] {
+        let fx = (p[0] - self.x0) * self.inv;
+        let fy = (p[1] - self.y0) * self.inv;
+        if !(fx >= 0.0 && fy >= 0.0 && fx < self.nx as f64 && fy < self.ny as f64) {
+            return &[];
+        }
+        let cell = fy as usize * self.nx + fx as usize;
+        &self.items[self.start[cell] as usize..self.start[cell + 1] as usize]
+    }
 }
 
 /// The nearest right feature of each left feature, any geometry types, with

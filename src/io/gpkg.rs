@@ -5,7 +5,9 @@
 //!
 //! Writing adds (or replaces) one layer: an existing GeoPackage keeps its
 //! other layers. The file is written to a temporary copy and renamed into
-//! place.
+//! place. The layer's `last_change` is [`super::header_time`], not the
+//! current time, so a new file written from the same layer is the same,
+//! byte for byte.
 
 use std::path::Path;
 
@@ -463,6 +465,9 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
             )));
         }
     }
+    let last_change = super::header_time()?
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
     let existing = path.is_file();
     if existing {
         // Refuse to add to something that is not a GeoPackage.
@@ -515,10 +520,12 @@ pub(crate) fn write(layer: &Layer, path: &Path, table: Option<&str>) -> Result<(
         ))
         .map_err(wrap)?;
         let (minx, miny, maxx, maxy) = layer.bounds().unwrap_or((0.0, 0.0, 0.0, 0.0));
+        // A fixed time rather than the table's default of "now", so that the
+        // same layer gives the same bytes (see `io::header_time`).
         tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-             VALUES (?1, 'features', ?1, '', ?2, ?3, ?4, ?5, ?6)",
-            params![table, minx, miny, maxx, maxy, srs_id],
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
+             VALUES (?1, 'features', ?1, '', ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![table, last_change, minx, miny, maxx, maxy, srs_id],
         )
         .map_err(wrap)?;
         tx.execute(

@@ -2,7 +2,7 @@
 //!
 //! | format | read | write | CRS from |
 //! |---|---|---|---|
-//! | ESRI Shapefile (`.shp` + `.shx` `.dbf` `.prj` `.cpg`) | yes | — | `.prj` WKT |
+//! | ESRI Shapefile (`.shp` + `.shx` `.dbf` `.prj` `.cpg`) | yes | yes (UTF-8 or Windows-1252 DBF) | `.prj` WKT |
 //! | GeoJSON | yes | yes (RFC 7946, or the layer's CRS in a `crs` member) | `crs` member, else CRS84 |
 //! | GeoPackage | yes | yes | `gpkg_spatial_ref_sys` |
 //! | GeoParquet (1.0/1.1, WKB) | yes | yes | `geo` metadata PROJJSON |
@@ -12,7 +12,11 @@
 //! Every reader checks what it reads: a damaged file gives an
 //! [`Error::Format`] naming the file and, where it can, the feature.
 //! Writers write to a temporary file beside the target and rename it into
-//! place, so a failed write leaves nothing behind and never half a file.
+//! place, so a failed write leaves nothing behind and never half a file (a
+//! shapefile's five files are renamed into place together). Output is
+//! byte-for-byte reproducible: the one date a format requires in its header
+//! (the DBF's last update, the GeoPackage `last_change`) is fixed, see
+//! [`header_time`].
 
 pub mod csv;
 pub mod geojson;
@@ -113,13 +117,17 @@ pub struct TableOptions {
     pub encoding: Option<String>,
 }
 
-/// Options for [`write`].
+/// Options for [`write()`].
 #[derive(Clone, Debug, Default)]
 pub struct WriteOptions {
     /// GeoPackage layer (table) name (default: the file stem).
     pub layer: Option<String>,
     /// GeoJSON: keep the layer's CRS (in a `crs` member) instead of writing RFC 7946 WGS 84.
     pub keep_crs: bool,
+    /// Shapefile: the DBF text encoding, `utf-8` (the default) or
+    /// `windows-1252` (see [`shp::DbfEncoding`]). Other formats are always
+    /// UTF-8 and refuse this option.
+    pub encoding: Option<String>,
 }
 
 /// What a format reader found, before the CRS is settled.
@@ -214,24 +222,87 @@ fn read_table_inner(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
     }
 }
 
-/// Write a layer; the format follows the extension (`.gpkg`, `.parquet`, `.geojson`).
+/// Write a layer; the format follows the extension (`.shp`, `.gpkg`,
+/// `.parquet`, `.geojson`).
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, Point};
+/// use lagesbild::io::{read, write, ReadOptions, WriteOptions};
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::*;
+///
+/// let dir = std::env::temp_dir().join(format!("lagesbild-doc-write-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let layer = Layer::new(
+///     "stations",
+///     vec![Some(Geometry::Point(Point::new(153_000.0, 6_578_000.0)))],
+///     df!("namn" => ["Vårberg"]).unwrap(),
+///     Crs::from_epsg(3011).unwrap(),
+/// ).unwrap();
+/// let opts = WriteOptions { encoding: Some("windows-1252".into()), ..Default::default() };
+/// write(&layer, &dir.join("stations.shp"), &opts).unwrap();
+/// assert_eq!(std::fs::read(dir.join("stations.cpg")).unwrap(), b"1252");
+/// let back = read(&dir.join("stations.shp"), &ReadOptions::default()).unwrap();
+/// assert_eq!(back.column("namn").unwrap().str().unwrap().get(0), Some("Vårberg"));
+/// assert_eq!(back.crs().epsg(), 3011);
+/// ```
 pub fn write(layer: &Layer, path: &Path, opts: &WriteOptions) -> Result<()> {
     write_inner(layer, path, opts).map_err(|e| e.in_file(path))
 }
 
 fn write_inner(layer: &Layer, path: &Path, opts: &WriteOptions) -> Result<()> {
-    match Format::of(path)? {
+    let format = Format::of(path)?;
+    if let (Some(e), true) = (&opts.encoding, format != Format::Shapefile) {
+        return Err(Error::InvalidArgument(format!(
+            "encoding={e:?} applies to shapefiles only; {} is always written as UTF-8",
+            format.name()
+        )));
+    }
+    match format {
+        Format::Shapefile => shp::write(layer, path, opts.encoding.as_deref()),
         Format::GeoPackage => gpkg::write(layer, path, opts.layer.as_deref()),
         Format::GeoParquet => geoparquet::write(layer, path),
         Format::GeoJson => geojson::write(layer, path, opts.keep_crs),
         f => Err(Error::format(
             path,
             format!(
-                "lagesbild writes GeoPackage, GeoParquet and GeoJSON, not {}",
+                "lagesbild writes shapefiles, GeoPackage, GeoParquet and GeoJSON, not {}",
                 f.name()
             ),
         )),
     }
+}
+
+/// The date and time written where a format requires one in its header:
+/// the DBF's date of last update and the GeoPackage `last_change`.
+///
+/// It is `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC, the
+/// reproducible-builds convention) when that is set, else 1970-01-01T00:00:00Z,
+/// so that writing the same layer twice gives the same bytes.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `SOURCE_DATE_EPOCH` is set but is not a
+/// whole number of seconds within the years 1970–9999.
+pub fn header_time() -> Result<chrono::NaiveDateTime> {
+    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => 0,
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            Error::InvalidArgument(format!(
+                "SOURCE_DATE_EPOCH is {v:?}, not a whole number of seconds since 1970-01-01"
+            ))
+        })?,
+    };
+    chrono::DateTime::from_timestamp(secs, 0)
+        .filter(|t| secs >= 0 && chrono::Datelike::year(t) <= 9999)
+        .map(|t| t.naive_utc())
+        .ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "SOURCE_DATE_EPOCH is {secs}, outside the years 1970–9999"
+            ))
+        })
 }
 
 fn require_file(path: &Path) -> Result<()> {
@@ -254,6 +325,63 @@ pub(crate) fn write_atomic(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) 
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Write several files as one: each to a temporary path beside it, then,
+/// once all are written, move the existing files (and the `stale` ones, which
+/// the new set must not keep) aside and rename the new ones into place. On
+/// any failure the earlier files are put back and the temporary files
+/// removed, so the set is either wholly new or wholly as it was.
+pub(crate) fn write_atomic_set(files: &[(PathBuf, Vec<u8>)], stale: &[PathBuf]) -> Result<()> {
+    let temps: Vec<PathBuf> = files.iter().map(|(p, _)| temp_sibling(p)).collect();
+    let remove_temps = || {
+        for t in &temps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for ((path, bytes), tmp) in files.iter().zip(&temps) {
+        if let Err(e) = std::fs::write(tmp, bytes) {
+            remove_temps();
+            return Err(Error::io(path, e));
+        }
+    }
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut placed: Vec<&Path> = Vec::new();
+    let undo = |moved: &[(PathBuf, PathBuf)], placed: &[&Path]| {
+        for p in placed {
+            let _ = std::fs::remove_file(p);
+        }
+        for (orig, backup) in moved {
+            let _ = std::fs::rename(backup, orig);
+        }
+        remove_temps();
+    };
+    let targets = files.iter().map(|(p, _)| p).chain(stale);
+    for orig in targets {
+        if std::fs::symlink_metadata(orig).is_ok_and(|m| !m.is_dir()) {
+            let backup = orig.with_file_name(format!(
+                ".{}.{}.old",
+                orig.file_name().unwrap_or_default().to_string_lossy(),
+                std::process::id()
+            ));
+            if let Err(e) = std::fs::rename(orig, &backup) {
+                undo(&moved, &placed);
+                return Err(Error::io(orig, e));
+            }
+            moved.push((orig.clone(), backup));
+        }
+    }
+    for ((path, _), tmp) in files.iter().zip(&temps) {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            undo(&moved, &placed);
+            return Err(Error::io(path, e));
+        }
+        placed.push(path);
+    }
+    for (_, backup) in &moved {
+        let _ = std::fs::remove_file(backup);
+    }
+    Ok(())
 }
 
 fn temp_sibling(path: &Path) -> PathBuf {

@@ -8,6 +8,10 @@
 //! Polygon rings are organised as GDAL does: each inner ring (hole) goes to
 //! the smallest outer ring that contains it; a record with several outer
 //! rings is a MultiPolygon.
+//!
+//! Writing (through [`crate::io::write`]) produces all five files, with
+//! UTF-8 or Windows-1252 text ([`DbfEncoding`]) and rings oriented as the
+//! format demands.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -18,6 +22,11 @@ use geo_types::{
 };
 use polars::prelude::*;
 use shapefile::{Shape, ShapeReader};
+
+mod write;
+
+pub(crate) use write::write;
+pub use write::DbfEncoding;
 
 use super::{display_name, Raw};
 use crate::crs::Crs;

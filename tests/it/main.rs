@@ -4,3 +4,5 @@ mod crs;
 mod engine;
 mod fixtures;
 mod io;
+mod shp_write;
+mod topology;

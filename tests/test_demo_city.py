@@ -1,0 +1,153 @@
+"""The demo city, loaded through ``lagesbild.demo()`` from data/demo/lagesbild.toml.
+
+Checks that the configuration and the demo data set agree with the data
+contract (data/demo/README.md): every file there, every column, the
+organisations, the layers in the working CRS, the years covered and the
+topology findings of the real boundaries. The whole module is skipped,
+with the list of missing files, while the demo data set is not generated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tomllib
+from pathlib import Path
+
+import lagesbild as lb
+import polars as pl
+import pytest
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+TOML = DEMO / "lagesbild.toml"
+
+
+def _configured_files() -> list[Path]:
+    config = tomllib.loads(TOML.read_text(encoding="utf-8"))
+    files = [config["areas"]["file"], config["organisation"]["file"]]
+    for group in ("layers", "tables", "crosswalks"):
+        files += [body["file"] for body in config.get(group, {}).values()]
+    return [DEMO / f for f in files]
+
+
+def _missing() -> list[str]:
+    return [p.name for p in _configured_files() if not p.is_file()]
+
+
+pytestmark = pytest.mark.skipif(
+    bool(_missing()),
+    reason=f"the demo data set is not generated yet: data/demo/ lacks {', '.join(_missing())}",
+)
+
+
+@pytest.fixture(scope="module")
+def city() -> lb.City:
+    return lb.demo()
+
+
+def test_demo_is_the_bundled_configuration(city: lb.City) -> None:
+    assert city.config_path is not None
+    assert city.config_path.resolve() == TOML.resolve()
+    assert city.name == "Stockholm (demo)"
+    assert city.crs == 3011
+    inputs = {Path(p).name for p in city.inputs()["path"]}
+    assert {"lagesbild.toml", "stadsdelar.shp", "stadsdelar.dbf", "stadsdelar.cpg", "handelser.parquet"} <= inputs
+    assert inputs == {"lagesbild.toml"} | {p.name for p in _configured_files()} | {
+        f"stadsdelar.{ext}" for ext in ("shx", "dbf", "prj", "cpg")
+    }
+
+
+def test_areas_are_the_117_stadsdelar(city: lb.City) -> None:
+    assert len(city.stadsdelar) == 117
+    assert "VÅRBERG" in city.stadsdelar and "HÄSSELBY VILLASTAD" in city.stadsdelar
+    attrs = city.areas.attributes
+    assert {"sdel_namn", "sdel_kod", "sdo_namn", "sdo_kod"} <= set(attrs.columns)
+    assert attrs["sdel_kod"].n_unique() == 117
+    assert city.areas.geom_types <= {"Polygon", "MultiPolygon"}
+    # About 215.8 km² with water (shapely on the source shapefile: 215 763 327 m²).
+    assert city.areas.area().sum() == pytest.approx(215_763_327, rel=1e-6)
+
+
+def test_organisations_by_year(city: lb.City) -> None:
+    assert city.periods.select("giltig_fran", "giltig_till", "stadsdelsomraden").rows() == [
+        (dt.date(2020, 7, 1), dt.date(2023, 6, 30), 13),
+        (dt.date(2023, 7, 1), None, 11),
+    ]
+    assert city.organisation(2023)["sdo_namn"].n_unique() == 11
+    assert city.organisation(2022)["sdo_namn"].n_unique() == 13
+    assert city.organisation(dt.date(2023, 6, 30))["sdo_namn"].n_unique() == 13
+    assert city.organisation(dt.date(2023, 7, 1))["sdo_namn"].n_unique() == 11
+    org = dict(city.organisation(2024).select("stadsdel", "sdo_namn").rows())
+    assert org["RINKEBY"] == org["TENSTA"] == "Järva"
+    # Today's organisation agrees with the areas' own sdo columns.
+    today = city.organisation(2025).select("stadsdel", "sdo_namn", "sdo_kod")
+    own = city.areas.attributes.select(pl.col("sdel_namn").alias("stadsdel"), "sdo_namn", "sdo_kod")
+    assert today.sort("stadsdel").equals(own.sort("stadsdel"))
+
+
+def test_layers_are_in_the_working_crs(city: lb.City) -> None:
+    assert set(city.layers) == {"vatten", "oversvamning", "farligt_gods", "samhallsviktig_verksamhet", "handelser"}
+    for name, layer in city.layers.items():
+        assert layer.crs == 3011, name
+    sources = {r["name"]: r["source_crs"] for r in city.sources.iter_rows(named=True)}
+    assert sources["vatten"] == sources["oversvamning"] == "EPSG:3006"
+    assert sources["farligt_gods"] == sources["samhallsviktig_verksamhet"] == "EPSG:4326"
+    assert sources["handelser"] == sources["areas"] == "EPSG:3011"
+
+
+def test_transformations_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="lagesbild"):
+        lb.demo()
+    logged = " ".join(r.getMessage() for r in caplog.records if "transformed into the working CRS" in r.getMessage())
+    for file in ("vatten.gpkg", "oversvamning_malaren.gpkg", "farligt_gods.geojson", "samhallsviktig_verksamhet.csv"):
+        assert file in logged
+    assert "handelser.parquet" not in logged
+
+
+def test_layer_contents(city: lb.City) -> None:
+    assert sorted(city.layer("vatten")["namn"].to_list()) == ["Mälaren", "Saltsjön", "Övriga sjöar och vattendrag"]
+    assert city.flood_levels() == [1.5, 2.1, 2.7]
+    assert set(city.layer("farligt_gods")["klass"].unique()) <= {"primär", "sekundär", "järnväg"}
+    assert 1_500 <= len(city.layer("samhallsviktig_verksamhet")) <= 3_000
+    assert city.years("handelser") == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_tables_and_years(city: lb.City) -> None:
+    assert city.years("befolkning") == list(range(2014, 2026))
+    survey = city.table("trygghetsmatning")
+    years = {
+        k: sorted(survey.filter(pl.col("kalla") == k)["ar"].unique().to_list())
+        for k in survey["kalla"].unique().to_list()
+    }
+    assert years["stadens trygghetsmätning"] == [2014, 2017, 2020, 2023]
+    assert years["polisens trygghetsmätning"] == list(range(2020, 2026))
+    assert {"risk_id", "namnd", "sannolikhet", "konsekvens"} <= set(city.table("risker").columns)
+
+
+def test_findings_are_the_real_boundaries_slivers(city: lb.City) -> None:
+    overlaps = city.findings.filter(pl.col("kind") == "overlap")
+    assert overlaps.height == 19
+    assert overlaps["area_m2"].sum() == pytest.approx(2.06, abs=0.01)
+    gaps = city.findings.filter(pl.col("kind") == "gap")
+    assert gaps["area_m2"][0] == pytest.approx(5245.1, abs=0.1)
+    assert sorted(gaps["stadsdelar"][0].to_list()) == ["FAGERSJÖ", "HÖGDALEN"]
+
+
+def test_survey_to_stadsdelsomraden_of_its_year(city: lb.City) -> None:
+    survey = city.table("trygghetsmatning").filter(pl.col("kalla") == "stadens trygghetsmätning")
+    one = survey.filter(pl.col("indikator") == survey["indikator"][0])
+    out = city.to_stadsdelsomraden(one, year_column="ar", means=["varde"], weight="respondenter")
+    n_areas = dict(out.group_by("ar").len().rows())
+    assert n_areas[2020] == 13 and n_areas[2023] == 11
+    assert out["respondenter"].sum() == pytest.approx(one["respondenter"].sum())
+
+
+def test_cli_summarises_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    from lagesbild.cli import main
+
+    assert main(["info", "--config", str(TOML)]) == 0
+    out = capsys.readouterr().out
+    assert "areas (stadsdelar.shp): 117 stadsdelar" in out
+    assert "2023-07-01 – (in force): 11 stadsdelsområden, 117 stadsdelar" in out
+    assert "EPSG:4326 → EPSG:3011" in out
+    assert "findings: 19 overlaps" in out
