@@ -339,3 +339,56 @@ fn buffer_of_a_line_turning_back_on_itself() {
         );
     }
 }
+
+/// A polygon with a spike of no width (a triangle with a 26 m sliver out
+/// along one edge and back, its tip's return vertex on that edge to
+/// rounding): the buffer is the triangle's united with the spike's, as
+/// if the spike were a line. geo's polygon buffer alone lost 3 % of it.
+/// Shrunk, the spike takes away what is within the distance of it.
+#[test]
+fn buffer_of_a_polygon_with_a_spike_of_no_width() {
+    let spiked = poly(&[
+        (0.0, 0.0),
+        (26.5, 1.0),
+        (1.0, 1.0 / 26.5),
+        (1.0, -4.0),
+        (0.0, 0.0),
+    ]);
+    let plain = poly(&[(0.0, 0.0), (1.0, 1.0 / 26.5), (1.0, -4.0), (0.0, 0.0)]);
+    let spike = Geometry::LineString(ring(&[(0.0, 0.0), (26.5, 1.0)]));
+    let l = layer("p", vec![spiked, plain, spike]);
+    let area = |d: f64| -> Vec<f64> {
+        buffer(&l, d, 8)
+            .unwrap()
+            .geometries()
+            .iter()
+            .map(|g| g.as_ref().unwrap().unsigned_area())
+            .collect()
+    };
+    let grown = area(1.0);
+    let with_spike = buffer(&l, 1.0, 8).unwrap();
+    let union = geo::BooleanOps::union(
+        &as_mp(with_spike.geometries()[1].as_ref().unwrap()),
+        &as_mp(with_spike.geometries()[2].as_ref().unwrap()),
+    )
+    .unsigned_area();
+    assert!(
+        (grown[0] - union).abs() < 1e-9 * union,
+        "{} vs {union}",
+        grown[0]
+    );
+    // Shrunk by 0.1 m: the spike runs out along the triangle's edge, so it
+    // takes nothing more away than that edge does.
+    let shrunk = area(-0.1);
+    assert!(
+        shrunk[1] > 0.5 && (shrunk[0] - shrunk[1]).abs() < 1e-7 * shrunk[1],
+        "{shrunk:?}"
+    );
+}
+
+fn as_mp(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::MultiPolygon(m) => m.clone(),
+        other => panic!("not a multipolygon: {other:?}"),
+    }
+}
