@@ -152,8 +152,20 @@ impl PolygonGrid {
     }
 
     /// [`PolygonGrid::new`] with about `cells_per_edge` cells per polygon
-    /// edge: more cells answer more points at once but take longer to build.
+    /// edge (and at least 1 024): more cells answer more points at once but
+    /// take longer to build.
     pub fn with_density(polygons: Vec<MultiPolygon<f64>>, cells_per_edge: usize) -> PolygonGrid {
+        PolygonGrid::with_cells(polygons, cells_per_edge, 1 << 10)
+    }
+
+    /// [`PolygonGrid::with_density`] with at least `min_cells` cells: a
+    /// polygon of a hundred edges asked about a few hundred points is
+    /// answered sooner by a grid of a hundred cells than of a thousand.
+    pub fn with_cells(
+        polygons: Vec<MultiPolygon<f64>>,
+        cells_per_edge: usize,
+        min_cells: usize,
+    ) -> PolygonGrid {
         let mut edges = Vec::new();
         for (i, mp) in polygons.iter().enumerate() {
             for p in &mp.0 {
@@ -219,7 +231,8 @@ impl PolygonGrid {
         }
         // Most cells hold no edge, and a boundary cell a handful.
         let (w, h) = (maxx - minx, maxy - miny);
-        let target = (cells_per_edge.max(1) * edges.len()).clamp(1 << 10, 1 << 23) as f64;
+        let target = (cells_per_edge.max(1) * edges.len())
+            .clamp(min_cells.clamp(1, 1 << 23), 1 << 23) as f64;
         let mut size = (w * h / target).sqrt();
         if !(size > 0.0) {
             size = (w.max(h) / target.sqrt()).max(1e-9 * (1.0 + minx.abs().max(miny.abs())));
@@ -290,10 +303,13 @@ impl PolygonGrid {
             sets: Vec<u32>,
         }
         let mut cells = vec![OUTSIDE; nx * ny];
+        // A small grid is walked in one task: splitting it costs more than it saves.
+        let rows_per_task = (1 << 14) / nx + 1;
         let g = &grid;
         let rows: Vec<Row> = super::install(|| {
             cells
                 .par_chunks_mut(nx)
+                .with_min_len(rows_per_task)
                 .enumerate()
                 .map(|(r, row)| {
                     let mut out = Row {
@@ -388,11 +404,15 @@ impl PolygonGrid {
             sets.extend(row.sets);
         }
         super::install(|| {
-            cells.par_chunks_mut(nx).zip(shift).for_each(|(row, b0)| {
-                for v in row.iter_mut().filter(|v| **v >= BOUNDARY) {
-                    *v += b0;
-                }
-            })
+            cells
+                .par_chunks_mut(nx)
+                .with_min_len(rows_per_task)
+                .zip(shift)
+                .for_each(|(row, b0)| {
+                    for v in row.iter_mut().filter(|v| **v >= BOUNDARY) {
+                        *v += b0;
+                    }
+                })
         });
         grid.cells = cells;
         grid.boundary = boundary;

@@ -101,7 +101,9 @@ impl Prepared {
         Some(Prepared {
             edges,
             tree,
-            grid: PolygonGrid::with_density(vec![mp.clone()], 4),
+            // Coarse: an area is asked about the few pieces of edges and lines
+            // that reach into it, not about millions of points.
+            grid: PolygonGrid::with_cells(vec![mp.clone()], 2, 64),
             bbox,
         })
     }
