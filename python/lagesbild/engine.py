@@ -496,7 +496,9 @@ def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
     distance and polygons), with round joins and caps of ``quad_segs``
     segments per quarter circle, as GEOS does by default. Invalid polygons
     (self-intersections, bow-ties) are refused with the feature named: their
-    buffer would be a guess.
+    buffer would be a guess. A spike of no width on a polygon (its boundary
+    going out and back along itself, narrower than a hundred-millionth of
+    the polygon's extent) is buffered as the line it is.
 
     Examples
     --------
