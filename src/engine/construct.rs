@@ -23,18 +23,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
         (1..=1000).contains(&quad_segs),
         "buffer: quad_segs must be between 1 and 1000, not {quad_segs}"
     );
-    if let Some((i, _)) = layer
-        .geometries()
-        .iter()
-        .enumerate()
-        .find(|(_, g)| g.as_ref().is_some_and(|g| !crate::geom::all_finite(g)))
-    {
-        return Err(Error::InvalidGeometry {
-            layer: layer.name().to_string(),
-            feature: i,
-            reason: "a coordinate is not a finite number".into(),
-        });
-    }
+    super::refuse_non_finite(layer)?;
     refuse_invalid_polygons(layer, &|_| true)?;
     let angle = std::f64::consts::FRAC_PI_2 / quad_segs as f64;
     // Built per feature: a style may hold a shared custom cap, so it is not `Sync`.

@@ -74,15 +74,9 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
         }
         Ok(())
     }
+    super::refuse_non_finite(layer)?;
     for (i, g) in layer.geometries().iter().enumerate() {
         if let Some(g) = g {
-            if !crate::geom::all_finite(g) {
-                return Err(Error::InvalidGeometry {
-                    layer: layer.name().to_string(),
-                    feature: i,
-                    reason: "a coordinate is not a finite number".into(),
-                });
-            }
             walk(g, i, &mut push, allow_polygons).map_err(|t| Error::InvalidGeometry {
                 layer: layer.name().to_string(),
                 feature: i,

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::{Error, Layer, Result};
+use crate::{Layer, Result};
 
 /// A spatial predicate for [`sjoin`], read as "left *predicate* right".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,20 +103,8 @@ fn matches(l: &Geometry<f64>, r: &Geometry<f64>, pred: Predicate) -> bool {
 /// nothing.
 pub fn sjoin(left: &Layer, right: &Layer, pred: Predicate) -> Result<Vec<(u32, u32)>> {
     super::same_crs(left, right, "sjoin")?;
-    for layer in [left, right] {
-        if let Some((i, _)) = layer
-            .geometries()
-            .iter()
-            .enumerate()
-            .find(|(_, g)| g.as_ref().is_some_and(|g| !crate::geom::all_finite(g)))
-        {
-            return Err(Error::InvalidGeometry {
-                layer: layer.name().to_string(),
-                feature: i,
-                reason: "a coordinate is not a finite number".into(),
-            });
-        }
-    }
+    super::refuse_non_finite(left)?;
+    super::refuse_non_finite(right)?;
     let tree = box_tree(right.geometries());
     let rg = right.geometries();
     let per_left: Vec<Vec<u32>> = super::install(|| {

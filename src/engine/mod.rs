@@ -108,6 +108,23 @@ pub(crate) fn same_crs(a: &Layer, b: &Layer, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuse the first feature of `layer` with a coordinate that is not a
+/// finite number (NaN or infinite), naming it.
+pub(crate) fn refuse_non_finite(layer: &Layer) -> Result<()> {
+    match layer
+        .geometries()
+        .iter()
+        .position(|g| g.as_ref().is_some_and(|g| !crate::geom::all_finite(g)))
+    {
+        Some(feature) => Err(crate::Error::InvalidGeometry {
+            layer: layer.name().to_string(),
+            feature,
+            reason: "a coordinate is not a finite number".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The polygons of an area layer, one (possibly empty) multipolygon per
 /// feature; a null geometry never matches. Points and lines are refused,
 /// naming the feature.
