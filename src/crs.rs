@@ -611,43 +611,105 @@ pub fn transform(geoms: &mut [Option<Geometry<f64>>], from: &Crs, to: &Crs) -> R
     if from == to {
         return Ok(());
     }
-    let src = from.proj()?;
-    let dst = to.proj()?;
-    let src_deg = from.is_geographic();
-    let dst_deg = to.is_geographic();
+    let project = projector(from, to)?;
     let results: Vec<Result<()>> = geoms
         .par_iter_mut()
         .enumerate()
         .map(|(i, g)| {
             let Some(g) = g else { return Ok(()) };
             crate::geom::try_for_each_coord_mut(g, &mut |c: &mut geo_types::Coord<f64>| {
-                let (mut x, mut y) = (c.x, c.y);
-                if src_deg {
-                    x = x.to_radians();
-                    y = y.to_radians();
-                }
-                let mut p = (x, y, 0.0);
-                match proj4rs::transform::transform(&src, &dst, &mut p) {
-                    Ok(()) if p.0.is_finite() && p.1.is_finite() => {
-                        let (mut x, mut y) = (p.0, p.1);
-                        if dst_deg {
-                            x = x.to_degrees();
-                            y = y.to_degrees();
-                        }
-                        *c = geo_types::Coord { x, y };
-                        Ok(())
-                    }
-                    Ok(()) => Err(format!("coordinate ({}, {}) has no image", c.x, c.y)),
-                    Err(e) => Err(format!("coordinate ({}, {}): {e}", c.x, c.y)),
-                }
+                *c = project(*c)?;
+                Ok(())
             })
-            .map_err(|detail| Error::Crs {
+            .map_err(|detail: String| Error::Crs {
                 layer: format!("feature {i}"),
                 detail: format!("cannot transform from {from} to {to}: {detail}"),
             })
         })
         .collect();
     results.into_iter().collect()
+}
+
+/// Transform point coordinates given as two columns from one CRS to another.
+/// A point with a non-finite coordinate stays NaN (a point nowhere); a point
+/// that has no image in `to` is an error naming it.
+///
+/// # Examples
+///
+/// ```
+/// use lagesbild::{crs, Crs};
+/// let (x, y) = crs::transform_xy(&[18.0, f64::NAN], &[59.0, 59.0], &Crs::from_epsg(4326).unwrap(), &Crs::from_epsg(3011).unwrap()).unwrap();
+/// assert!((x[0] - 150000.0).abs() < 1e-6 && y[0] > 6.5e6);
+/// assert!(x[1].is_nan() && y[1].is_nan());
+/// ```
+pub fn transform_xy(xs: &[f64], ys: &[f64], from: &Crs, to: &Crs) -> Result<(Vec<f64>, Vec<f64>)> {
+    crate::ensure!(
+        xs.len() == ys.len(),
+        "transform: {} x values but {} y values",
+        xs.len(),
+        ys.len()
+    );
+    if from == to {
+        return Ok((xs.to_vec(), ys.to_vec()));
+    }
+    let project = projector(from, to)?;
+    let moved: Vec<Result<(f64, f64)>> = xs
+        .par_iter()
+        .zip(ys.par_iter())
+        .enumerate()
+        .map(|(i, (&x, &y))| {
+            if !(x.is_finite() && y.is_finite()) {
+                return Ok((f64::NAN, f64::NAN));
+            }
+            project(geo_types::Coord { x, y })
+                .map(|c| (c.x, c.y))
+                .map_err(|detail| Error::Crs {
+                    layer: format!("point {i}"),
+                    detail: format!("cannot transform from {from} to {to}: {detail}"),
+                })
+        })
+        .collect();
+    let mut out = (Vec::with_capacity(xs.len()), Vec::with_capacity(xs.len()));
+    for r in moved {
+        let (x, y) = r?;
+        out.0.push(x);
+        out.1.push(y);
+    }
+    Ok(out)
+}
+
+/// The function that moves one coordinate from `from` to `to` (degrees in
+/// and out for geographic CRSs), with what went wrong as text.
+fn projector(
+    from: &Crs,
+    to: &Crs,
+) -> Result<
+    impl Fn(geo_types::Coord<f64>) -> std::result::Result<geo_types::Coord<f64>, String> + Sync,
+> {
+    let src = from.proj()?;
+    let dst = to.proj()?;
+    let src_deg = from.is_geographic();
+    let dst_deg = to.is_geographic();
+    Ok(move |c: geo_types::Coord<f64>| {
+        let (mut x, mut y) = (c.x, c.y);
+        if src_deg {
+            x = x.to_radians();
+            y = y.to_radians();
+        }
+        let mut p = (x, y, 0.0);
+        match proj4rs::transform::transform(&src, &dst, &mut p) {
+            Ok(()) if p.0.is_finite() && p.1.is_finite() => {
+                let (mut x, mut y) = (p.0, p.1);
+                if dst_deg {
+                    x = x.to_degrees();
+                    y = y.to_degrees();
+                }
+                Ok(geo_types::Coord { x, y })
+            }
+            Ok(()) => Err(format!("coordinate ({}, {}) has no image", c.x, c.y)),
+            Err(e) => Err(format!("coordinate ({}, {}): {e}", c.x, c.y)),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -97,6 +97,66 @@ impl Error {
         }
     }
 
+    /// A column that is not in `df`, listing the columns that are.
+    ///
+    /// ```
+    /// use lagesbild::Error;
+    /// use polars::prelude::*;
+    ///
+    /// let df = df!("namn" => ["a"], "ar" => [2023]).unwrap();
+    /// let e = Error::column_not_found("befolkning", "stadsdel", &df);
+    /// assert_eq!(e.to_string(), "befolkning: no column \"stadsdel\" (columns: namn, ar)");
+    /// assert_eq!(e.column(), Some("stadsdel"));
+    /// ```
+    pub fn column_not_found(
+        layer: impl Into<String>,
+        column: impl Into<String>,
+        df: &polars::prelude::DataFrame,
+    ) -> Self {
+        Error::ColumnNotFound {
+            layer: layer.into(),
+            column: column.into(),
+            available: df
+                .get_column_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    /// A feature of the wrong geometry type for an operation: `"{what} needs
+    /// {needs}, and this feature is a {type}"`, plus `hint` when given.
+    ///
+    /// ```
+    /// use geo_types::{Geometry, Point};
+    /// use lagesbild::Error;
+    ///
+    /// let e = Error::wrong_geometry("areas", 3, "assign", "polygons", &Geometry::Point(Point::new(0.0, 0.0)), "");
+    /// assert_eq!(e.to_string(), "areas, feature 3: invalid geometry: assign needs polygons, and this feature is a Point");
+    /// ```
+    pub fn wrong_geometry(
+        layer: impl Into<String>,
+        feature: usize,
+        what: &str,
+        needs: &str,
+        found: &geo_types::Geometry<f64>,
+        hint: &str,
+    ) -> Self {
+        let hint = if hint.is_empty() {
+            String::new()
+        } else {
+            format!("; {hint}")
+        };
+        Error::InvalidGeometry {
+            layer: layer.into(),
+            feature,
+            reason: format!(
+                "{what} needs {needs}, and this feature is a {}{hint}",
+                crate::geom::type_name(found)
+            ),
+        }
+    }
+
     /// An I/O error, turned into [`Error::NotFound`] when the file is missing.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         if source.kind() == std::io::ErrorKind::NotFound {

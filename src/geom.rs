@@ -9,7 +9,17 @@ use geo::{CoordsIter, Validation};
 use geo_types::{Coord, Geometry, Line, LineString, Polygon};
 use rstar::{RTree, RTreeObject, AABB};
 
-use crate::layer::Problem;
+/// One validity problem of a feature ([`crate::Layer::validity_report`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Row position of the feature.
+    pub feature: usize,
+    /// What is wrong, in words.
+    pub reason: String,
+    /// Where, when the problem has a place.
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+}
 
 /// The OGC name of a geometry's type (`Rect` and `Triangle` count as `Polygon`,
 /// `Line` as `LineString`).

@@ -5,8 +5,9 @@ use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use crate::error::Result;
+use crate::geom::Problem;
 use crate::io::{self, Format, ReadOptions, TableOptions};
-use crate::layer::{Layer, Problem};
+use crate::layer::Layer;
 
 /// How many problems to show per layer.
 const SHOWN: usize = 5;

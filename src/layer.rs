@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::crs::{self, Crs};
 use crate::error::{Error, Result};
-use crate::geom;
+use crate::geom::{self, Problem};
 
 /// A geometry column in one CRS plus attributes.
 ///
@@ -40,18 +40,6 @@ pub struct Layer {
     /// The engine's validity verdict on these geometries, found once
     /// (geometries never change after construction).
     checked: Arc<OnceLock<Option<(usize, String)>>>,
-}
-
-/// One problem found by [`Layer::validity_report`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// Row position of the feature.
-    pub feature: usize,
-    /// What is wrong, in words.
-    pub reason: String,
-    /// Where, when the problem has a place.
-    pub x: Option<f64>,
-    pub y: Option<f64>,
 }
 
 impl Layer {
@@ -118,6 +106,32 @@ impl Layer {
     /// The attributes, one row per feature.
     pub fn attributes(&self) -> &DataFrame {
         &self.attributes
+    }
+
+    /// The same geometries with other attributes (one row per feature).
+    ///
+    /// ```
+    /// use geo_types::{Geometry, Point};
+    /// use lagesbild::{Crs, Layer};
+    /// use polars::prelude::*;
+    ///
+    /// let layer = Layer::new("p", vec![Some(Geometry::Point(Point::new(1.0, 2.0)))], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+    /// let named = layer.with_attributes(df!("namn" => ["a"]).unwrap()).unwrap();
+    /// assert_eq!(named.attributes().get_column_names(), ["namn"]);
+    /// assert!(named.clone().with_attributes(df!("namn" => ["a", "b"]).unwrap()).is_err());
+    /// assert_eq!(named.without_attributes().attributes().width(), 0);
+    /// ```
+    pub fn with_attributes(self, attributes: DataFrame) -> Result<Layer> {
+        let checked = self.checked.clone();
+        let mut layer = Layer::new(self.name, self.geometries, attributes, self.crs)?;
+        layer.checked = checked;
+        Ok(layer)
+    }
+
+    /// The same geometries without attributes.
+    pub fn without_attributes(mut self) -> Layer {
+        self.attributes = DataFrame::empty_with_height(self.geometries.len());
+        self
     }
 
     /// Split into parts.
@@ -237,16 +251,7 @@ impl Layer {
     pub fn column(&self, column: &str) -> Result<&Column> {
         self.attributes
             .column(column)
-            .map_err(|_| Error::ColumnNotFound {
-                layer: self.name.clone(),
-                column: column.into(),
-                available: self
-                    .attributes
-                    .get_column_names()
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-            })
+            .map_err(|_| Error::column_not_found(&self.name, column, &self.attributes))
     }
 
     /// The features at `indices`, in that order.
@@ -300,15 +305,9 @@ impl Layer {
 
     /// A layer from a frame with a WKB geometry column.
     pub fn from_wkb_frame(name: &str, df: DataFrame, geometry: &str, crs: Crs) -> Result<Layer> {
-        let col = df.column(geometry).map_err(|_| Error::ColumnNotFound {
-            layer: name.into(),
-            column: geometry.into(),
-            available: df
-                .get_column_names()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        })?;
+        let col = df
+            .column(geometry)
+            .map_err(|_| Error::column_not_found(name, geometry, &df))?;
         let geoms = crate::io::wkb::from_wkb_column(name, col)?;
         let attrs = df
             .drop(geometry)

@@ -32,8 +32,8 @@ pub mod geom;
 pub mod info;
 pub mod io;
 pub mod layer;
-pub mod topology;
 
 pub use crs::Crs;
 pub use error::{Error, Result};
-pub use layer::{Layer, Problem};
+pub use geom::Problem;
+pub use layer::Layer;

@@ -28,7 +28,7 @@ fn workloads(c: &mut Criterion) {
         b.iter(|| engine::overlay_area(&band, &areas).unwrap())
     });
     g.bench_function("W3 within_distance 150 m, 1M points, 60 routes", |b| {
-        b.iter(|| engine::within_distance(&xs, &ys, &lines, 150.0).unwrap())
+        b.iter(|| engine::within_distance(engine::Points::Xy(&xs, &ys), &lines, 150.0).unwrap())
     });
     g.bench_function("W4 length_within 60 routes x stadsdelar", |b| {
         b.iter(|| engine::length_within(&lines, &areas).unwrap())

@@ -1,291 +1,191 @@
-//! The engine's functions for Python: coordinates come in as buffers
-//! (numpy arrays, read in place), row positions and values go out as bytes
-//! the Python side views as numpy arrays. The Python package assembles the
-//! polars results.
+//! The engine's functions for Python (`lagesbild.engine`), under the same
+//! names: coordinates come in as buffers (numpy arrays, read in place), row
+//! positions and measures go out as bytes the Python side views as numpy
+//! arrays. The Python package assembles the polars results.
 
-use geo_types::{Geometry, Point};
-use lagesbild::engine;
-use lagesbild::Layer;
-use polars::prelude::DataFrame;
-use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::PyValueError;
+use lagesbild::engine::{self, Points};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyTuple};
 
-use crate::error::run;
-use crate::{PyCrs, PyLayer};
-
-/// A read-only view of a contiguous float64 buffer.
-struct F64s(PyBuffer<f64>);
-
-impl F64s {
-    fn get(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<F64s> {
-        let b = PyBuffer::<f64>::get(obj).map_err(|e| {
-            PyValueError::new_err(format!("{what}: expected a float64 array, got {e}"))
-        })?;
-        if !b.is_c_contiguous() {
-            return Err(PyValueError::new_err(format!(
-                "{what}: the array must be contiguous"
-            )));
-        }
-        Ok(F64s(b))
-    }
-
-    fn slice(&self) -> &[f64] {
-        let n = self.0.item_count();
-        if n == 0 {
-            return &[];
-        }
-        // SAFETY: a contiguous buffer of `n` f64 values, kept alive (and its
-        // exporter locked against resizing) by the PyBuffer for as long as
-        // the slice borrows it.
-        unsafe { std::slice::from_raw_parts(self.0.buf_ptr() as *const f64, n) }
-    }
-}
-
-/// Values as little-endian bytes, written straight into the Python object.
-fn u32_bytes<'py>(py: Python<'py>, v: &[u32]) -> Bound<'py, PyBytes> {
-    PyBytes::new_with(py, v.len() * 4, |buf| {
-        for (chunk, x) in buf.chunks_exact_mut(4).zip(v) {
-            chunk.copy_from_slice(&x.to_le_bytes());
-        }
-        Ok(())
-    })
-    .expect("allocating the result")
-}
-
-fn f64_bytes<'py>(py: Python<'py>, v: &[f64]) -> Bound<'py, PyBytes> {
-    PyBytes::new_with(py, v.len() * 8, |buf| {
-        for (chunk, x) in buf.chunks_exact_mut(8).zip(v) {
-            chunk.copy_from_slice(&x.to_le_bytes());
-        }
-        Ok(())
-    })
-    .expect("allocating the result")
-}
-
-type Pairs<'py> = (Bound<'py, PyBytes>, Bound<'py, PyBytes>);
-type Triples<'py> = (
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-);
-
-fn triples<'py>(py: Python<'py>, t: Vec<(u32, u32, f64)>) -> Triples<'py> {
-    let a: Vec<u32> = t.iter().map(|x| x.0).collect();
-    let b: Vec<u32> = t.iter().map(|x| x.1).collect();
-    let c: Vec<f64> = t.iter().map(|x| x.2).collect();
-    (u32_bytes(py, &a), u32_bytes(py, &b), f64_bytes(py, &c))
-}
+use crate::error::{invalid, run};
+use crate::layer::PyLayer;
+use crate::wire::{f64_bytes, pairs, triples, u32_bytes, Pairs, Triples, View};
 
 #[pyfunction]
-pub fn set_threads(py: Python<'_>, n: usize) -> PyResult<()> {
+pub(crate) fn set_threads(py: Python<'_>, n: usize) -> PyResult<()> {
     run(py, || engine::set_threads(n))
 }
 
 #[pyfunction]
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     engine::threads()
 }
 
-/// Row positions, with "none" written as `none_as` when given (so that the
-/// caller can gather from a list with a null appended).
-fn codes(mut v: Vec<u32>, none_as: Option<u32>) -> Vec<u32> {
-    if let Some(n) = none_as {
-        v.iter_mut()
-            .filter(|c| **c == engine::grid::NONE)
-            .for_each(|c| *c = n);
+/// The points of a point operation: a `Layer` of points, or an `(x, y)`
+/// pair of float64 arrays.
+enum PointsArg<'py> {
+    Layer(PyRef<'py, PyLayer>),
+    Xy(View<f64>, View<f64>),
+}
+
+impl<'py> PointsArg<'py> {
+    fn get(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<PointsArg<'py>> {
+        if let Ok(layer) = obj.extract::<PyRef<'py, PyLayer>>() {
+            return Ok(PointsArg::Layer(layer));
+        }
+        if let Ok(t) = obj.cast::<PyTuple>() {
+            if t.len() == 2 {
+                return Ok(PointsArg::Xy(
+                    View::get(&t.get_item(0)?, &format!("{what} x"))?,
+                    View::get(&t.get_item(1)?, &format!("{what} y"))?,
+                ));
+            }
+        }
+        Err(invalid(
+            obj.py(),
+            format!("{what}: points are a Layer or an (x, y) pair of float64 arrays"),
+        ))
     }
-    v
+
+    fn points(&self) -> Points<'_> {
+        match self {
+            PointsArg::Layer(l) => Points::Layer(&l.0),
+            PointsArg::Xy(x, y) => Points::Xy(x.slice(), y.slice()),
+        }
+    }
 }
 
 #[pyfunction]
-#[pyo3(signature = (xs, ys, areas, none_as=None))]
-pub fn assign_xy<'py>(
+#[pyo3(signature = (points, areas, none_as=engine::NONE))]
+pub(crate) fn assign<'py>(
     py: Python<'py>,
-    xs: &Bound<'py, PyAny>,
-    ys: &Bound<'py, PyAny>,
+    points: &Bound<'py, PyAny>,
     areas: &PyLayer,
-    none_as: Option<u32>,
+    none_as: u32,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let (xb, yb) = (F64s::get(xs, "assign x")?, F64s::get(ys, "assign y")?);
-    let (x, y) = (xb.slice(), yb.slice());
-    let out = run(py, || engine::assign_xy(x, y, &areas.0))?;
-    Ok(u32_bytes(py, &codes(out, none_as)))
+    let arg = PointsArg::get(points, "assign")?;
+    let p = arg.points();
+    let rows = run(py, || engine::assign(p, &areas.0, none_as))?;
+    u32_bytes(py, &rows)
 }
 
 #[pyfunction]
-#[pyo3(signature = (points, areas, none_as=None))]
-pub fn assign_layer<'py>(
-    py: Python<'py>,
-    points: &PyLayer,
-    areas: &PyLayer,
-    none_as: Option<u32>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let out = run(py, || engine::assign_layer(&points.0, &areas.0))?;
-    Ok(u32_bytes(py, &codes(out, none_as)))
-}
-
-/// Point coordinates of a layer of points, as float64 bytes.
-#[pyfunction]
-pub fn point_xy<'py>(py: Python<'py>, points: &PyLayer, what: &str) -> PyResult<Pairs<'py>> {
-    let (x, y) = run(py, || engine::point_xy(&points.0, what))?;
-    Ok((f64_bytes(py, &x), f64_bytes(py, &y)))
-}
-
-/// Coordinates moved from one CRS to another.
-#[pyfunction]
-pub fn transform_xy<'py>(
-    py: Python<'py>,
-    xs: &Bound<'py, PyAny>,
-    ys: &Bound<'py, PyAny>,
-    from: PyCrs,
-    to: PyCrs,
-) -> PyResult<Pairs<'py>> {
-    let (xb, yb) = (F64s::get(xs, "x")?, F64s::get(ys, "y")?);
-    let (x, y) = (xb.slice(), yb.slice());
-    let (x, y) = run(py, || {
-        let mut g: Vec<Option<Geometry<f64>>> = x
-            .iter()
-            .zip(y)
-            .map(|(&x, &y)| {
-                (x.is_finite() && y.is_finite()).then(|| Geometry::Point(Point::new(x, y)))
-            })
-            .collect();
-        lagesbild::crs::transform(&mut g, &from.0, &to.0)?;
-        Ok(g.iter()
-            .map(|g| match g {
-                Some(Geometry::Point(p)) => (p.x(), p.y()),
-                _ => (f64::NAN, f64::NAN),
-            })
-            .unzip::<f64, f64, Vec<f64>, Vec<f64>>())
-    })?;
-    Ok((f64_bytes(py, &x), f64_bytes(py, &y)))
-}
-
-#[pyfunction]
-pub fn sjoin_pairs<'py>(
+pub(crate) fn sjoin<'py>(
     py: Python<'py>,
     left: &PyLayer,
     right: &PyLayer,
     predicate: &str,
 ) -> PyResult<Pairs<'py>> {
-    let pairs = run(py, || {
-        let p = engine::Predicate::parse(predicate)?;
-        engine::sjoin(&left.0, &right.0, p)
-    })?;
-    let l: Vec<u32> = pairs.iter().map(|p| p.0).collect();
-    let r: Vec<u32> = pairs.iter().map(|p| p.1).collect();
-    Ok((u32_bytes(py, &l), u32_bytes(py, &r)))
+    let found = run(py, || engine::sjoin(&left.0, &right.0, predicate.parse()?))?;
+    let (l, r): (Vec<u32>, Vec<u32>) = found.into_iter().unzip();
+    pairs(py, &l, &r)
 }
 
 #[pyfunction]
-pub fn overlay_area_pairs<'py>(
+pub(crate) fn overlay_area<'py>(
     py: Python<'py>,
     zones: &PyLayer,
     areas: &PyLayer,
 ) -> PyResult<Triples<'py>> {
     let t = run(py, || engine::overlay_area(&zones.0, &areas.0))?;
-    Ok(triples(py, t))
-}
-
-#[pyfunction]
-pub fn length_within_pairs<'py>(
-    py: Python<'py>,
-    lines: &PyLayer,
-    areas: &PyLayer,
-) -> PyResult<Triples<'py>> {
-    let t = run(py, || engine::length_within(&lines.0, &areas.0))?;
-    Ok(triples(py, t))
+    triples(py, &t)
 }
 
 /// The overlay pieces as a layer without attributes, with the zone and
 /// area rows of each piece.
 #[pyfunction]
-pub fn overlay_pieces<'py>(
+pub(crate) fn overlay<'py>(
     py: Python<'py>,
     zones: &PyLayer,
     areas: &PyLayer,
 ) -> PyResult<(PyLayer, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    let (layer, z, a) = run(py, || {
-        let pieces = engine::overlay(&zones.0, &areas.0)?;
-        let z: Vec<u32> = pieces.iter().map(|p| p.zone).collect();
-        let a: Vec<u32> = pieces.iter().map(|p| p.area).collect();
-        let geoms = pieces
-            .into_iter()
-            .map(|p| Some(Geometry::MultiPolygon(p.geometry)))
-            .collect();
-        let layer = Layer::new(
-            format!("{} ∩ {}", zones.0.name(), areas.0.name()),
-            geoms,
-            DataFrame::empty(),
-            zones.0.crs().clone(),
-        )?;
-        Ok((layer, z, a))
-    })?;
-    Ok((PyLayer(layer), u32_bytes(py, &z), u32_bytes(py, &a)))
+    let o = run(py, || engine::overlay(&zones.0, &areas.0))?;
+    let (z, a) = pairs(py, &o.zone, &o.area)?;
+    Ok((PyLayer(o.layer), z, a))
 }
 
 #[pyfunction]
-pub fn within_distance_xy<'py>(
+pub(crate) fn length_within<'py>(
     py: Python<'py>,
-    xs: &Bound<'py, PyAny>,
-    ys: &Bound<'py, PyAny>,
+    lines: &PyLayer,
+    areas: &PyLayer,
+) -> PyResult<Triples<'py>> {
+    let t = run(py, || engine::length_within(&lines.0, &areas.0))?;
+    triples(py, &t)
+}
+
+#[pyfunction]
+pub(crate) fn within_distance<'py>(
+    py: Python<'py>,
+    points: &Bound<'py, PyAny>,
     lines: &PyLayer,
     distance: f64,
 ) -> PyResult<Pairs<'py>> {
-    let (xb, yb) = (F64s::get(xs, "x")?, F64s::get(ys, "y")?);
-    let (x, y) = (xb.slice(), yb.slice());
-    let w = run(py, || engine::within_distance(x, y, &lines.0, distance))?;
-    Ok((u32_bytes(py, &w.line), f64_bytes(py, &w.distance)))
+    let arg = PointsArg::get(points, "within_distance")?;
+    let p = arg.points();
+    let w = run(py, || engine::within_distance(p, &lines.0, distance))?;
+    Ok((u32_bytes(py, &w.line)?, f64_bytes(py, &w.distance)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (left, right, max_distance=None))]
-pub fn nearest<'py>(
+pub(crate) fn nearest<'py>(
     py: Python<'py>,
     left: &PyLayer,
     right: &PyLayer,
     max_distance: Option<f64>,
 ) -> PyResult<Pairs<'py>> {
     let n = run(py, || engine::nearest(&left.0, &right.0, max_distance))?;
-    Ok((u32_bytes(py, &n.right), f64_bytes(py, &n.distance)))
+    Ok((u32_bytes(py, &n.right)?, f64_bytes(py, &n.distance)?))
 }
 
 #[pyfunction]
-pub fn buffer(py: Python<'_>, layer: &PyLayer, distance: f64, quad_segs: u32) -> PyResult<PyLayer> {
+pub(crate) fn buffer(
+    py: Python<'_>,
+    layer: &PyLayer,
+    distance: f64,
+    quad_segs: u32,
+) -> PyResult<PyLayer> {
     run(py, || engine::buffer(&layer.0, distance, quad_segs)).map(PyLayer)
 }
 
 /// The union of each group of rows, as a layer without attributes.
 #[pyfunction]
-pub fn dissolve(py: Python<'_>, layer: &PyLayer, groups: Vec<Vec<u32>>) -> PyResult<PyLayer> {
-    run(py, || {
-        let geoms = engine::dissolve(&layer.0, &groups)?;
-        Layer::new(
-            format!("{} dissolved", layer.0.name()),
-            geoms,
-            DataFrame::empty(),
-            layer.0.crs().clone(),
-        )
-    })
-    .map(PyLayer)
+pub(crate) fn dissolve(
+    py: Python<'_>,
+    layer: &PyLayer,
+    groups: Vec<Vec<u32>>,
+) -> PyResult<PyLayer> {
+    run(py, || engine::dissolve(&layer.0, &groups)).map(PyLayer)
 }
 
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(set_threads, m)?)?;
-    m.add_function(wrap_pyfunction!(threads, m)?)?;
-    m.add_function(wrap_pyfunction!(assign_xy, m)?)?;
-    m.add_function(wrap_pyfunction!(assign_layer, m)?)?;
-    m.add_function(wrap_pyfunction!(point_xy, m)?)?;
-    m.add_function(wrap_pyfunction!(transform_xy, m)?)?;
-    m.add_function(wrap_pyfunction!(sjoin_pairs, m)?)?;
-    m.add_function(wrap_pyfunction!(overlay_area_pairs, m)?)?;
-    m.add_function(wrap_pyfunction!(length_within_pairs, m)?)?;
-    m.add_function(wrap_pyfunction!(overlay_pieces, m)?)?;
-    m.add_function(wrap_pyfunction!(within_distance_xy, m)?)?;
-    m.add_function(wrap_pyfunction!(nearest, m)?)?;
-    m.add_function(wrap_pyfunction!(buffer, m)?)?;
-    m.add_function(wrap_pyfunction!(dissolve, m)?)?;
-    Ok(())
+/// Overlaps between the areas of a layer and the gaps (holes of their union)
+/// they leave: `(overlaps, gaps)` with overlaps as `(a, b, area_m2, x, y)`
+/// and gaps as `(area_m2, x, y, neighbours)`.
+#[pyfunction]
+#[pyo3(signature = (layer, min_area_m2=1e-9))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn area_topology(
+    py: Python<'_>,
+    layer: &PyLayer,
+    min_area_m2: f64,
+) -> PyResult<(
+    Vec<(usize, usize, f64, f64, f64)>,
+    Vec<(f64, f64, f64, Vec<usize>)>,
+)> {
+    let opts = engine::TopologyOptions {
+        min_area_m2,
+        ..Default::default()
+    };
+    let t = run(py, || engine::area_topology(&layer.0, &opts))?;
+    Ok((
+        t.overlaps
+            .into_iter()
+            .map(|o| (o.a, o.b, o.area_m2, o.x, o.y))
+            .collect(),
+        t.gaps
+            .into_iter()
+            .map(|g| (g.area_m2, g.x, g.y, g.neighbours))
+            .collect(),
+    ))
 }

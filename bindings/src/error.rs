@@ -39,6 +39,11 @@ pub fn to_pyerr(py: Python<'_>, e: Error) -> PyErr {
     build().unwrap_or_else(|err| err)
 }
 
+/// An `InvalidArgumentError` for an argument the bindings cannot convert.
+pub fn invalid(py: Python<'_>, message: String) -> PyErr {
+    to_pyerr(py, Error::InvalidArgument(message))
+}
+
 /// Run core work without the GIL, turning its errors into exceptions and any
 /// panic into a `LagesbildError` rather than letting it reach Python.
 pub fn run<T: Send>(

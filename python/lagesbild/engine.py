@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from lagesbild import _lagesbild
+from lagesbild import _lagesbild, _wire
 from lagesbild._lagesbild import Crs
 from lagesbild.exceptions import ColumnNotFoundError, InvalidArgumentError
 from lagesbild.layer import Layer
@@ -38,9 +38,6 @@ __all__ = [
     "threads",
     "within_distance",
 ]
-
-_NONE = 0xFFFFFFFF
-
 
 def set_threads(n: int) -> None:
     """Set how many threads the engine uses; may be called again at any time.
@@ -66,22 +63,6 @@ def threads() -> int:
     return _lagesbild.threads()
 
 
-def _u32(b: bytes) -> np.ndarray:
-    return np.frombuffer(b, dtype=np.uint32)
-
-
-def _f64(b: bytes) -> np.ndarray:
-    return np.frombuffer(b, dtype=np.float64)
-
-
-def _rows(codes: np.ndarray, name: str) -> pl.Series:
-    """Row positions as a UInt32 Series, null where the core said none."""
-    s = pl.Series(name, codes, dtype=pl.UInt32)
-    if (codes == _NONE).any():
-        s = pl.select(pl.when(s != _NONE).then(s).alias(name)).to_series()
-    return s
-
-
 def _need_layer(value: object, arg: str, fn: str) -> Layer:
     if not isinstance(value, Layer):
         msg = f"{fn}: {arg} must be a lagesbild.Layer, not {type(value).__name__}"
@@ -89,58 +70,42 @@ def _need_layer(value: object, arg: str, fn: str) -> Layer:
     return value
 
 
-def _xy(
-    points: pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, target: Crs, fn: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Float64 coordinate arrays of a point DataFrame, in ``target``'s CRS."""
+def _points(
+    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
+) -> _lagesbild.Layer | tuple[np.ndarray, np.ndarray]:
+    """The points for the core: a point layer's native half, or float64
+    coordinate arrays of a DataFrame in ``other``'s CRS (transformed from
+    ``crs`` when that differs). The core checks a layer's CRS."""
+    if isinstance(points, Layer):
+        if crs is not None:
+            msg = f"{fn}: crs= is for a DataFrame of coordinates; a Layer knows its CRS (use to_crs)"
+            raise InvalidArgumentError(msg)
+        return points._inner
+    if not isinstance(points, pl.DataFrame):
+        msg = f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, not {type(points).__name__}"
+        raise TypeError(msg)
     arrays = []
     for col in (x, y):
         if col not in points.columns:
             msg = f"{fn}: the points have no column {col!r} (columns: {', '.join(points.columns)}); name the coordinate columns with x= and y="
             raise ColumnNotFoundError(msg, column=col)
-        s = points[col]
+        s = points.get_column(col)
         if not s.dtype.is_numeric():
             msg = f"{fn}: column {col!r} holds {s.dtype}, not numbers"
             raise InvalidArgumentError(msg, column=col)
-        arrays.append(np.ascontiguousarray(s.cast(pl.Float64).to_numpy(), dtype=np.float64))
+        arrays.append(_wire.coords(s))
     xs, ys = arrays
-    if crs is not None and Crs(crs) != target:
-        bx, by = _lagesbild.transform_xy(xs, ys, Crs(crs), target)
-        xs, ys = _f64(bx), _f64(by)
+    if crs is not None and Crs(crs) != other.crs:
+        bx, by = _lagesbild.transform_xy(xs, ys, Crs(crs), other.crs)
+        xs, ys = _wire.f64(bx), _wire.f64(by)
     return xs, ys
 
 
-def _points_xy(
-    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
-) -> tuple[np.ndarray, np.ndarray]:
-    target = other.crs
-    if isinstance(points, pl.DataFrame):
-        return _xy(points, x, y, crs, target, fn)
-    if isinstance(points, Layer):
-        if crs is not None:
-            msg = f"{fn}: crs= is for a DataFrame of coordinates; a Layer knows its CRS (use to_crs)"
-            raise InvalidArgumentError(msg)
-        if points.crs != target:
-            from lagesbild.exceptions import CrsError
-
-            msg = (
-                f"{fn}: {points.name} and {other.name} are in different CRSs "
-                f"({points.name} is in EPSG:{points.crs.epsg}, {other.name} in EPSG:{target.epsg}); "
-                f"bring one to the other's CRS first, e.g. points.to_crs({target.epsg})"
-            )
-            raise CrsError(msg)
-        bx, by = _lagesbild.point_xy(points._inner, fn)
-        return _f64(bx), _f64(by)
-    msg = f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, not {type(points).__name__}"
-    raise TypeError(msg)
-
-
 def _key_values(layer: Layer, key: str, fn: str) -> pl.Series:
-    attrs = layer.attributes
-    if key not in attrs.columns:
-        msg = f"{fn}: {layer.name} has no column {key!r} (columns: {', '.join(attrs.columns)})"
+    if key not in layer.columns:
+        msg = f"{fn}: {layer.name} has no column {key!r} (columns: {', '.join(layer.columns)})"
         raise ColumnNotFoundError(msg, column=key)
-    return attrs[key]
+    return layer[key]
 
 
 def _as_enum(values: pl.Series) -> pl.Series:
@@ -217,20 +182,29 @@ def assign(
     """
     _need_layer(areas, "areas", "assign")
     values = _key_values(areas, key, "assign")
-    if isinstance(points, Layer) and crs is None and points.crs == areas.crs:
-        rows = _u32(_lagesbild.assign_layer(points._inner, areas._inner, none_as=len(values)))
-    else:
-        xs, ys = _points_xy(points, x, y, crs, areas, "assign")
-        rows = _u32(_lagesbild.assign_xy(xs, ys, areas._inner, none_as=len(values)))
+    pts = _points(points, x, y, crs, areas, "assign")
+    rows = _wire.u32(_lagesbild.assign(pts, areas._inner, none_as=len(values)))
     return _by_padded_rows(values, rows, key)
 
 
-def _suffixed(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    reserved = {"left_index", "right_index"}
-    clash = (set(left.columns) & set(right.columns)) | (reserved & (set(left.columns) | set(right.columns)))
-    lren = {c: f"{c}_left" for c in left.columns if c in clash}
-    rren = {c: f"{c}_right" for c in right.columns if c in clash}
-    return left.rename(lren), right.rename(rren)
+def _joined_attributes(
+    left: Layer, right: Layer, li: pl.Series, ri: pl.Series, names: tuple[str, str]
+) -> pl.DataFrame:
+    """Both attribute sets at the row positions ``li`` and ``ri`` (null rows
+    give nulls), clashing names suffixed ``_left``/``_right``, then the row
+    positions as Int64 columns named ``names``."""
+    lattrs, rattrs = left._attrs, right._attrs
+    clash = (set(lattrs.columns) & set(rattrs.columns)) | (set(names) & (set(lattrs.columns) | set(rattrs.columns)))
+    lattrs = lattrs.rename({c: f"{c}_left" for c in lattrs.columns if c in clash})
+    rattrs = rattrs.rename({c: f"{c}_right" for c in rattrs.columns if c in clash})
+    return pl.concat(
+        [
+            lattrs.select(pl.all().gather(li)) if lattrs.width else pl.DataFrame(),
+            rattrs.select(pl.all().gather(ri)) if rattrs.width else pl.DataFrame(),
+            pl.DataFrame([li.cast(pl.Int64).alias(names[0]), ri.cast(pl.Int64).alias(names[1])]),
+        ],
+        how="horizontal",
+    )
 
 
 def sjoin(
@@ -269,24 +243,16 @@ def sjoin(
     if how not in ("inner", "left"):
         msg = f'sjoin: how must be "inner" or "left", not {how!r}'
         raise InvalidArgumentError(msg)
-    bl, br = _lagesbild.sjoin_pairs(left._inner, right._inner, predicate)
-    li = pl.Series("left_index", _u32(bl), dtype=pl.UInt32)
-    ri = pl.Series("right_index", _u32(br), dtype=pl.UInt32)
+    bl, br = _lagesbild.sjoin(left._inner, right._inner, predicate)
+    li = pl.Series("left_index", _wire.u32(bl), dtype=pl.UInt32)
+    ri = pl.Series("right_index", _wire.u32(br), dtype=pl.UInt32)
     if how == "left":
         pairs = pl.DataFrame([li, ri])
         everyone = pl.DataFrame({"left_index": pl.arange(0, len(left), eager=True, dtype=pl.UInt32)})
         pairs = everyone.join(pairs, on="left_index", how="left", maintain_order="left")
         li, ri = pairs["left_index"], pairs["right_index"]
-    lattrs, rattrs = _suffixed(left.attributes, right.attributes)
-    attrs = pl.concat(
-        [
-            lattrs.select(pl.all().gather(li)) if lattrs.width else pl.DataFrame(),
-            rattrs.select(pl.all().gather(ri)) if rattrs.width else pl.DataFrame(),
-            pl.DataFrame([li.cast(pl.Int64), ri.cast(pl.Int64)]),
-        ],
-        how="horizontal",
-    )
-    return left.take(li.to_numpy()).with_attributes(attrs)
+    attrs = _joined_attributes(left, right, li, ri, ("left_index", "right_index"))
+    return Layer(left._inner.take(_wire.rows(li, len(left), "sjoin")), attrs)
 
 
 def _pair_frame(
@@ -341,8 +307,8 @@ def overlay_area(zones: Layer, areas: Layer, zone_key: str, area_key: str) -> pl
     _need_layer(areas, "areas", "overlay_area")
     zv = _key_values(zones, zone_key, "overlay_area")
     av = _key_values(areas, area_key, "overlay_area")
-    bz, ba, bm = _lagesbild.overlay_area_pairs(zones._inner, areas._inner)
-    df = _pair_frame(zv, av, _u32(bz), _u32(ba), _f64(bm), "area_m2")
+    bz, ba, bm = _lagesbild.overlay_area(zones._inner, areas._inner)
+    df = _pair_frame(zv, av, _wire.u32(bz), _wire.u32(ba), _wire.f64(bm), "area_m2")
     totals = (
         pl.DataFrame({area_key: av, "_total": areas.area()})
         .group_by(area_key, maintain_order=True)
@@ -373,19 +339,10 @@ def overlay(zones: Layer, areas: Layer) -> Layer:
     """
     _need_layer(zones, "zones", "overlay")
     _need_layer(areas, "areas", "overlay")
-    inner, bz, ba = _lagesbild.overlay_pieces(zones._inner, areas._inner)
-    zi = pl.Series("zone_index", _u32(bz), dtype=pl.UInt32)
-    ai = pl.Series("area_index", _u32(ba), dtype=pl.UInt32)
-    zattrs, aattrs = _suffixed(zones.attributes, areas.attributes)
-    attrs = pl.concat(
-        [
-            zattrs.select(pl.all().gather(zi)) if zattrs.width else pl.DataFrame(),
-            aattrs.select(pl.all().gather(ai)) if aattrs.width else pl.DataFrame(),
-            pl.DataFrame([zi.cast(pl.Int64), ai.cast(pl.Int64)]),
-        ],
-        how="horizontal",
-    )
-    return Layer(inner).with_attributes(attrs)
+    inner, bz, ba = _lagesbild.overlay(zones._inner, areas._inner)
+    zi = pl.Series("zone_index", _wire.u32(bz), dtype=pl.UInt32)
+    ai = pl.Series("area_index", _wire.u32(ba), dtype=pl.UInt32)
+    return Layer(inner, _joined_attributes(zones, areas, zi, ai, ("zone_index", "area_index")))
 
 
 def within_distance(
@@ -418,10 +375,10 @@ def within_distance(
     """
     _need_layer(lines, "lines", "within_distance")
     values = _key_values(lines, key, "within_distance")
-    xs, ys = _points_xy(points, x, y, crs, lines, "within_distance")
-    bl, bd = _lagesbild.within_distance_xy(xs, ys, lines._inner, float(distance))
-    rows = _rows(_u32(bl), "row")
-    dist = pl.Series("distance_m", _f64(bd), dtype=pl.Float64).fill_nan(None)
+    pts = _points(points, x, y, crs, lines, "within_distance")
+    bl, bd = _lagesbild.within_distance(pts, lines._inner, float(distance))
+    rows = _wire.row_series("row", bl)
+    dist = _wire.f64_series("distance_m", bd)
     return pl.DataFrame({"within": rows.is_not_null(), "distance_m": dist, key: _by_rows(values, rows, key)})
 
 
@@ -450,12 +407,12 @@ def nearest(left: Layer, right: Layer, key: str, max_distance: float | None = No
     _need_layer(right, "right", "nearest")
     values = _key_values(right, key, "nearest")
     br, bd = _lagesbild.nearest(left._inner, right._inner, None if max_distance is None else float(max_distance))
-    rows = _rows(_u32(br), "right_index")
+    rows = _wire.row_series("right_index", br)
     return pl.DataFrame(
         {
             key: _by_rows(values, rows, key),
             "right_index": rows.cast(pl.Int64),
-            "distance_m": pl.Series(_f64(bd), dtype=pl.Float64).fill_nan(None),
+            "distance_m": _wire.f64_series("distance_m", bd),
         }
     )
 
@@ -487,8 +444,8 @@ def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> p
     _need_layer(areas, "areas", "length_within")
     lv = _key_values(lines, line_key, "length_within")
     av = _key_values(areas, area_key, "length_within")
-    bl, ba, bm = _lagesbild.length_within_pairs(lines._inner, areas._inner)
-    return _pair_frame(lv, av, _u32(bl), _u32(ba), _f64(bm), "length_m")
+    bl, ba, bm = _lagesbild.length_within(lines._inner, areas._inner)
+    return _pair_frame(lv, av, _wire.u32(bl), _wire.u32(ba), _wire.f64(bm), "length_m")
 
 
 def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
@@ -512,7 +469,7 @@ def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
     if isinstance(quad_segs, bool) or not isinstance(quad_segs, int):
         msg = f"buffer: quad_segs must be a whole number, not {quad_segs!r}"
         raise InvalidArgumentError(msg)
-    return Layer(_lagesbild.buffer(layer._inner, float(distance), quad_segs))
+    return Layer(_lagesbild.buffer(layer._inner, float(distance), quad_segs), layer._attrs)
 
 
 _AGGS = {
@@ -548,7 +505,7 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     """
     _need_layer(layer, "layer", "dissolve")
     keys = [by] if isinstance(by, str) else list(by)
-    attrs = layer.attributes
+    attrs = layer._attrs
     for k in keys + list(agg or {}):
         if k not in attrs.columns:
             msg = f"dissolve: {layer.name} has no column {k!r} (columns: {', '.join(attrs.columns)})"
@@ -567,4 +524,4 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     )
     groups = [list(map(int, g)) for g in grouped["__rows"].to_list()]
     inner = _lagesbild.dissolve(layer._inner, groups)
-    return Layer(inner).with_attributes(grouped.drop("__rows"))
+    return Layer(inner, grouped.drop("__rows"))

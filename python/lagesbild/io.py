@@ -6,9 +6,9 @@ import os
 
 import polars as pl
 
-from lagesbild import _lagesbild
+from lagesbild import _lagesbild, _wire
 from lagesbild._lagesbild import Crs
-from lagesbild.layer import Layer, _frame
+from lagesbild.layer import Layer
 
 __all__ = ["read", "read_table", "list_layers"]
 
@@ -89,7 +89,7 @@ def read(
     >>> stadsdelar.crs.epsg  # doctest: +SKIP
     4326
     """
-    inner = _lagesbild.read(
+    inner, attributes = _lagesbild.read(
         os.fspath(path),
         layer=layer,
         crs=None if crs is None else Crs(crs),
@@ -102,7 +102,7 @@ def read(
         encoding=encoding,
         allow_empty=allow_empty,
     )
-    return Layer(inner)
+    return Layer(inner, _wire.frame(attributes))
 
 
 def read_table(
@@ -147,8 +147,8 @@ def read_table(
     │ VÅRBERG ┆ 0.31          ┆ 412      │
     └─────────┴───────────────┴──────────┘
     """
-    data = _lagesbild.read_table_ipc(os.fspath(path), sheet=sheet, sep=sep, decimal=decimal, encoding=encoding)
-    return _frame(data)
+    data = _lagesbild.read_table(os.fspath(path), sheet=sheet, sep=sep, decimal=decimal, encoding=encoding)
+    return _wire.frame(data)
 
 
 def list_layers(path: PathLike) -> list[str]:

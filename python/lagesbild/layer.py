@@ -1,32 +1,29 @@
-"""The :class:`Layer`: geometries in one CRS plus attributes as a polars DataFrame."""
+"""The :class:`Layer`: geometries in one CRS plus attributes as a polars DataFrame.
+
+The geometries live in the Rust core; the attributes live here, as a polars
+DataFrame, and cross to the core only where it needs them (writing a file,
+GeoJSON properties). Selecting, joining and renaming attributes never copy
+them across the boundary.
+"""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import polars as pl
 
-from lagesbild import _lagesbild
+from lagesbild import _lagesbild, _wire
 from lagesbild._lagesbild import Crs
+from lagesbild.exceptions import ColumnNotFoundError, CrsError, InvalidArgumentError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
 __all__ = ["Layer", "Crs"]
-
-
-def _frame(data: bytes) -> pl.DataFrame:
-    return pl.read_ipc(io.BytesIO(data))
-
-
-def _ipc(df: pl.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.write_ipc(buf)
-    return buf.getvalue()
 
 
 class Layer:
@@ -53,13 +50,14 @@ class Layer:
     (True, True)
     """
 
-    __slots__ = ("_inner",)
+    __slots__ = ("_attrs", "_inner")
 
-    def __init__(self, inner: _lagesbild.Layer) -> None:
+    def __init__(self, inner: _lagesbild.Layer, attributes: pl.DataFrame | None = None) -> None:
         if not isinstance(inner, _lagesbild.Layer):
             msg = "use lagesbild.read, Layer.from_polars or Layer.from_geopandas to make a Layer"
             raise TypeError(msg)
         self._inner = inner
+        self._attrs = _checked_attributes(attributes, len(inner), inner.name)
 
     # -- construction -------------------------------------------------
 
@@ -106,16 +104,18 @@ class Layer:
         >>> lb.Layer.from_polars(df, crs=4326).geom_types
         {'Point'}
         """
-        from lagesbild.exceptions import CrsError
-
         if not isinstance(df, pl.DataFrame):
             msg = f"from_polars takes a polars DataFrame, not {type(df).__name__}"
             raise TypeError(msg)
         if crs is None:
             msg = "from_polars needs crs= (for example crs=3011 or crs='EPSG:4326')"
             raise CrsError(msg)
-        inner = _lagesbild.Layer.from_wkb_ipc(name or "layer", _ipc(df), geometry, Crs(crs))
-        return cls(inner)
+        name = name or "layer"
+        if geometry not in df.columns:
+            msg = f"{name}: no column {geometry!r} (columns: {', '.join(df.columns)})"
+            raise ColumnNotFoundError(msg, column=geometry)
+        inner = _lagesbild.Layer.from_wkb(name, _wire.ipc(df.select(geometry)), geometry, Crs(crs))
+        return cls(inner, df.drop(geometry))
 
     @classmethod
     def from_geopandas(cls, gdf: geopandas.GeoDataFrame, name: str | None = None) -> Layer:
@@ -129,8 +129,6 @@ class Layer:
         [4.0]
         """
         import shapely
-
-        from lagesbild.exceptions import CrsError
 
         if gdf.crs is None:
             msg = "the GeoDataFrame has no CRS; set one with gdf.set_crs(...) first"
@@ -172,26 +170,23 @@ class Layer:
     @property
     def attributes(self) -> pl.DataFrame:
         """The attributes as a polars DataFrame, one row per feature."""
-        return _frame(self._inner.attributes_ipc())
+        return self._attrs.clone()
 
     @property
     def columns(self) -> list[str]:
         """The attribute column names."""
-        return self.attributes.columns
+        return self._attrs.columns
 
     def __getitem__(self, key: str) -> pl.Series:
         """One attribute column as a polars Series."""
-        from lagesbild.exceptions import ColumnNotFoundError
-
-        attrs = self.attributes
-        if key not in attrs.columns:
-            msg = f"{self.name}: no column {key!r} (columns: {', '.join(attrs.columns)})"
+        if key not in self._attrs.columns:
+            msg = f"{self.name}: no column {key!r} (columns: {', '.join(self._attrs.columns)})"
             raise ColumnNotFoundError(msg, column=key)
-        return attrs[key]
+        return self._attrs.get_column(key)
 
     def __repr__(self) -> str:
         types = ", ".join(sorted(self.geom_types)) or "no geometry"
-        cols = self.attributes.columns
+        cols = self._attrs.columns
         shown = ", ".join(cols[:8]) + (", …" if len(cols) > 8 else "")
         name = os.path.basename(self.name) if os.sep in self.name else self.name
         return (
@@ -220,9 +215,13 @@ class Layer:
         'POINT (1 2)'
         """
         if geometry != "wkb":
-            msg = f"geometry must be 'wkb', not {geometry!r}"
-            raise ValueError(msg)
-        return _frame(self._inner.to_wkb_ipc(name))
+            msg = f"to_polars: geometry must be 'wkb', not {geometry!r}"
+            raise InvalidArgumentError(msg)
+        if name in self._attrs.columns:
+            msg = f"{self.name}: an attribute column is already called {name!r}; choose another geometry column name"
+            raise InvalidArgumentError(msg, column=name)
+        geometries = _wire.frame(self._inner.wkb(name))
+        return pl.concat([self._attrs, geometries], how="horizontal") if self._attrs.width else geometries
 
     def to_geopandas(self) -> geopandas.GeoDataFrame:
         """A GeoDataFrame with the same attributes, geometries and CRS.
@@ -241,7 +240,7 @@ class Layer:
     @property
     def __geo_interface__(self) -> dict[str, Any]:
         """The layer as a GeoJSON-like FeatureCollection dict, in the layer's CRS."""
-        return json.loads(self._inner.geo_interface_json())
+        return json.loads(self._inner.geo_interface_json(_wire.ipc(self._attrs)))
 
     def to_crs(self, crs: int | str | Crs) -> Layer:
         """A copy transformed to another CRS.
@@ -254,11 +253,24 @@ class Layer:
         >>> round(p.bounds[0], 3)
         150000.0
         """
-        return Layer(self._inner.to_crs(Crs(crs)))
+        return Layer(self._inner.to_crs(Crs(crs)), self._attrs)
 
-    def take(self, indices: Iterable[int]) -> Layer:
-        """The features at ``indices`` (row positions), in that order."""
-        return Layer(self._inner.take([int(i) for i in indices]))
+    def take(self, indices: Iterable[int] | np.ndarray | pl.Series) -> Layer:
+        """The features at ``indices`` (row positions), in that order.
+
+        ``indices`` may be any iterable of integers; a numpy array or a
+        polars Series of them is passed to the core without a Python loop.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"n": [10, 20, 30], "geometry": [shapely.to_wkb(shapely.Point(i, i)) for i in range(3)]})
+        >>> lb.Layer.from_polars(df, crs=3011).take([2, 0])["n"].to_list()
+        [30, 10]
+        """
+        rows = _wire.rows(indices, len(self), f"{self.name}: take")
+        attrs = self._attrs[rows] if self._attrs.width else self._attrs
+        return Layer(self._inner.take(rows), attrs)
 
     def filter(self, mask: pl.Series | Iterable[bool]) -> Layer:
         """The features where ``mask`` is true.
@@ -271,15 +283,15 @@ class Layer:
         >>> len(layer.filter(layer["n"] > 1))
         2
         """
-        values = list(mask)
+        values = mask if isinstance(mask, pl.Series) else pl.Series(list(mask), dtype=pl.Boolean)
         if len(values) != len(self):
-            msg = f"the mask has {len(values)} values for {len(self)} features"
-            raise ValueError(msg)
-        return self.take(i for i, keep in enumerate(values) if keep)
+            msg = f"{self.name}: the mask has {len(values)} values for {len(self)} features"
+            raise InvalidArgumentError(msg)
+        return self.take(values.fill_null(False).arg_true())
 
     def with_attributes(self, df: pl.DataFrame) -> Layer:
         """The same geometries with other attributes (one row per feature)."""
-        return Layer(self._inner.with_attributes_ipc(_ipc(df)))
+        return Layer(self._inner, df)
 
     # -- measures and checks -------------------------------------------
 
@@ -293,7 +305,7 @@ class Layer:
         CrsError
             If the layer is in longitude/latitude: call ``to_crs`` first.
         """
-        return pl.Series("area_m2", self._inner.area(), dtype=pl.Float64)
+        return _wire.f64_series("area_m2", self._inner.area())
 
     def length(self) -> pl.Series:
         """Length of each feature in metres, in the layer's projected CRS.
@@ -306,7 +318,7 @@ class Layer:
         CrsError
             If the layer is in longitude/latitude: call ``to_crs`` first.
         """
-        return pl.Series("length_m", self._inner.length(), dtype=pl.Float64)
+        return _wire.f64_series("length_m", self._inner.length())
 
     def is_valid(self) -> pl.Series:
         """Whether each feature's geometry is valid (OGC rules; null geometries are valid)."""
@@ -422,4 +434,17 @@ class Layer:
         >>> lb.read(shp)["namn"].to_list()
         ['VÅRBERG']
         """
-        self._inner.write(os.fspath(path), layer, keep_crs, encoding)
+        self._inner.write(os.fspath(path), _wire.ipc(self._attrs), layer, keep_crs, encoding)
+
+
+def _checked_attributes(df: pl.DataFrame | None, n: int, name: str) -> pl.DataFrame:
+    """Attributes for a layer of ``n`` features: one row per feature, or no columns."""
+    if df is None:
+        return pl.DataFrame()
+    if not isinstance(df, pl.DataFrame):
+        msg = f"{name}: attributes must be a polars DataFrame, not {type(df).__name__}"
+        raise TypeError(msg)
+    if df.width and df.height != n:
+        msg = f"{name}: {n} geometries but {df.height} attribute rows"
+        raise InvalidArgumentError(msg)
+    return df

@@ -8,120 +8,104 @@
 //! areas is inside. (geopandas' `within` counts boundary points nowhere and
 //! `intersects` counts them in both.)
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
+use super::checks;
 use super::grid::{PolygonGrid, NONE};
-use crate::{Error, Layer, Result};
-
-/// Finds the first crossing among the features flagged large.
-pub(crate) type Crossing<'a> =
-    dyn Fn(&[bool]) -> Option<(usize, geo_types::Coord<f64>, &'static str)> + Sync + 'a;
+use crate::{Layer, Result};
 
 /// Points per parallel task: large enough that scheduling is free.
 const CHUNK: usize = 1 << 15;
 
-/// Index an area layer for [`assign_xy`]-style lookups, refusing what would
+/// The points of a point operation ([`assign`], [`super::within_distance`]):
+/// coordinates already in the other layer's CRS (the columnar path: no
+/// geometry objects), or a layer of points, which must be in the other
+/// layer's CRS.
+#[derive(Clone, Copy)]
+pub enum Points<'a> {
+    /// `x` and `y` of each point; a non-finite coordinate is a point nowhere.
+    Xy(&'a [f64], &'a [f64]),
+    /// A layer of points (null geometries are points nowhere).
+    Layer(&'a Layer),
+}
+
+impl<'a> Points<'a> {
+    /// The coordinates, in `other`'s CRS; refuses a layer in another CRS or
+    /// holding other geometries than points, and `x`/`y` of different lengths.
+    pub(crate) fn coords(
+        self,
+        other: &Layer,
+        what: &str,
+    ) -> Result<(Cow<'a, [f64]>, Cow<'a, [f64]>)> {
+        match self {
+            Points::Xy(x, y) => {
+                crate::ensure!(
+                    x.len() == y.len(),
+                    "{what}: {} x values but {} y values",
+                    x.len(),
+                    y.len()
+                );
+                Ok((Cow::Borrowed(x), Cow::Borrowed(y)))
+            }
+            Points::Layer(points) => {
+                checks::same_crs(points, other, what)?;
+                let (x, y) = checks::point_coords(points, what)?;
+                Ok((Cow::Owned(x), Cow::Owned(y)))
+            }
+        }
+    }
+}
+
+/// Index an area layer for [`assign`]-style lookups, refusing what would
 /// give wrong answers: non-polygons and invalid polygons (named by feature).
 pub fn area_index(areas: &Layer, what: &str) -> Result<PolygonGrid> {
-    let polygons = super::polygons(areas, what)?;
+    let polygons = checks::polygons(areas, what)?;
     let grid = PolygonGrid::new(polygons);
-    refuse_invalid(areas, &|big| {
+    checks::refuse_invalid(areas, &|big| {
         grid.first_crossing(&|p| big[p as usize])
             .map(|(p, at, what)| (p as usize, at, what))
     })?;
     Ok(grid)
 }
 
-/// Refuse an area layer with an invalid polygon (self-intersection,
-/// bow-tie, ring crossing, non-finite coordinate), naming the first one.
-/// Ring orientation does not matter and is not a problem.
+/// The area (row position in `areas`) of each point, or `none` for a point
+/// in no area or with a non-finite coordinate. See the module docs for the
+/// rule.
 ///
-/// Features up to [`crate::geom::FULL_CHECK_LIMIT`] coordinates get the full
-/// OGC validity check; larger ones (whose full check costs time quadratic in
-/// their rings) get `crossing`. The verdict is kept with the layer, so a
-/// layer is checked once however many operations use it. `crossing`: given which features are large, the first
-/// large feature whose edges cross, from the grids built over them.
-pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
-    let found = areas.checked(|| first_problem(areas, crossing));
-    if let Some((feature, reason)) = found {
-        return Err(Error::InvalidGeometry {
-            layer: areas.name().to_string(),
-            feature,
-            reason,
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, Rect, coord};
+/// use lagesbild::engine::{assign, Points, NONE};
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let square = |x0: f64| Some(Geometry::Polygon(Rect::new(coord! { x: x0, y: 0.0 }, coord! { x: x0 + 10.0, y: 10.0 }).to_polygon()));
+/// let areas = Layer::new("areas", vec![square(0.0), square(10.0)], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let rows = assign(Points::Xy(&[5.0, 10.0, 15.0, 25.0], &[5.0; 4]), &areas, NONE).unwrap();
+/// assert_eq!(rows, vec![0, 0, 1, NONE]); // the shared edge goes to the first area
+/// ```
+pub fn assign(points: Points<'_>, areas: &Layer, none: u32) -> Result<Vec<u32>> {
+    let (xs, ys) = points.coords(areas, "assign")?;
+    checks::non_empty(areas, "assign")?;
+    let grid = area_index(areas, "assign")?;
+    let mut rows = locate_all(&grid, &xs, &ys);
+    if none != NONE {
+        super::install(|| {
+            rows.par_iter_mut()
+                .with_min_len(CHUNK)
+                .filter(|r| **r == NONE)
+                .for_each(|r| *r = none)
         });
     }
-    Ok(())
+    Ok(rows)
 }
 
-fn first_problem(areas: &Layer, crossing: &Crossing) -> Option<(usize, String)> {
-    let limit = crate::geom::FULL_CHECK_LIMIT;
-    let big: Vec<bool> = areas
-        .geometries()
-        .iter()
-        .map(|g| {
-            g.as_ref()
-                .is_some_and(|g| geo::CoordsIter::coords_count(g) > limit)
-        })
-        .collect();
-    let small = super::install(|| {
-        areas
-            .geometries()
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| !big[*i])
-            .filter_map(|(i, g)| crate::geom::problems(i, g.as_ref()?).into_iter().next())
-            .min_by_key(|p| p.feature)
-    });
-    let mut first = small.map(|p| (p.feature, p.reason, p.x.zip(p.y)));
-    if big.iter().any(|&b| b) {
-        if let Some((poly, at, what)) = crossing(&big) {
-            if first.as_ref().is_none_or(|f| poly < f.0) {
-                first = Some((poly, what.to_string(), Some((at.x, at.y))));
-            }
-        }
-    }
-    first.map(|(feature, reason, at)| {
-        let place = at.map(|(x, y)| format!(" at ({x}, {y})")).unwrap_or_default();
-        (
-            feature,
-            format!("{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"),
-        )
-    })
-}
-
-/// The error for an invalid polygon: the feature, what is wrong and where,
-/// and what to do.
-pub(crate) fn invalid_polygon(
-    layer: &Layer,
-    feature: usize,
-    reason: &str,
-    at: Option<(f64, f64)>,
-) -> Error {
-    let place = at
-        .map(|(x, y)| format!(" at ({x}, {y})"))
-        .unwrap_or_default();
-    Error::InvalidGeometry {
-        layer: layer.name().to_string(),
-        feature,
-        reason: format!(
-            "{reason}{place}; repair it (for example with shapely.make_valid or buffer(0)) or drop the feature"
-        ),
-    }
-}
-
-/// The area (row position in `areas`) of each point given by coordinates in
-/// the areas' CRS, or [`NONE`] for a point in no area or with a
-/// non-finite coordinate. See the module docs for the rule.
+/// [`assign`] of coordinates in the areas' CRS, [`NONE`] for no area.
 pub fn assign_xy(xs: &[f64], ys: &[f64], areas: &Layer) -> Result<Vec<u32>> {
-    crate::ensure!(
-        xs.len() == ys.len(),
-        "assign: {} x values but {} y values",
-        xs.len(),
-        ys.len()
-    );
-    super::non_empty(areas, "assign")?;
-    let grid = area_index(areas, "assign")?;
-    Ok(locate_all(&grid, xs, ys))
+    assign(Points::Xy(xs, ys), areas, NONE)
 }
 
 /// [`PolygonGrid::locate`] for many points, in parallel.
@@ -137,42 +121,4 @@ pub fn locate_all(grid: &PolygonGrid, xs: &[f64], ys: &[f64]) -> Vec<u32> {
             })
     });
     out
-}
-
-/// [`assign_xy`] for a layer of points (null geometries are in no area);
-/// the layers must share a CRS.
-pub fn assign_layer(points: &Layer, areas: &Layer) -> Result<Vec<u32>> {
-    super::same_crs(points, areas, "assign")?;
-    let (xs, ys) = point_coords(points, "assign")?;
-    assign_xy(&xs, &ys, areas)
-}
-
-/// The coordinates of a point layer (NaN for null geometries); anything but
-/// points is refused, naming the feature.
-pub(crate) fn point_coords(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> {
-    let mut xs = Vec::with_capacity(points.len());
-    let mut ys = Vec::with_capacity(points.len());
-    for (i, g) in points.geometries().iter().enumerate() {
-        match g {
-            None => {
-                xs.push(f64::NAN);
-                ys.push(f64::NAN);
-            }
-            Some(geo_types::Geometry::Point(p)) => {
-                xs.push(p.x());
-                ys.push(p.y());
-            }
-            Some(g) => {
-                return Err(Error::InvalidGeometry {
-                    layer: points.name().to_string(),
-                    feature: i,
-                    reason: format!(
-                        "{what} needs points, and this feature is a {}",
-                        crate::geom::type_name(g)
-                    ),
-                })
-            }
-        }
-    }
-    Ok((xs, ys))
 }

@@ -6,6 +6,9 @@ use geo::{unary_union, BooleanOps, Buffer, Orient};
 use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
 use rayon::prelude::*;
 
+use polars::prelude::DataFrame;
+
+use super::checks::{self, as_multipolygon, refuse_invalid_polygons};
 use crate::{Error, Layer, Result};
 
 /// Each feature grown (or, for polygons with a negative distance, shrunk)
@@ -23,7 +26,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
         (1..=1000).contains(&quad_segs),
         "buffer: quad_segs must be between 1 and 1000, not {quad_segs}"
     );
-    super::refuse_non_finite(layer)?;
+    checks::refuse_non_finite(layer)?;
     refuse_invalid_polygons(layer, &|_| true)?;
     let angle = std::f64::consts::FRAC_PI_2 / quad_segs as f64;
     // Built per feature: a style may hold a shared custom cap, so it is not `Sync`.
@@ -38,7 +41,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
             .par_iter()
             .map(|g| {
                 g.as_ref().map(|g| {
-                    Geometry::MultiPolygon(match super::as_multipolygon(g) {
+                    Geometry::MultiPolygon(match as_multipolygon(g) {
                         Some(mp) => buffer_polygonal(&mp, distance, &style),
                         None => unfolded(g).buffer_with_style(style(distance)),
                     })
@@ -58,8 +61,24 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
 /// positions), in parallel: polygons are merged into one multipolygon,
 /// lines collected into one multilinestring, points into one multipoint. A
 /// group mixing polygons with lines or points, or holding an invalid
-/// polygon, is refused, naming a feature.
-pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometry<f64>>>> {
+/// polygon, is refused, naming a feature. The result has one feature per
+/// group, no attributes, and is named `"<layer> dissolved"`.
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, Rect, coord};
+/// use lagesbild::engine::dissolve;
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let square = |x0: f64| Some(Geometry::Polygon(Rect::new(coord! { x: x0, y: 0.0 }, coord! { x: x0 + 1.0, y: 1.0 }).to_polygon()));
+/// let layer = Layer::new("sd", vec![square(0.0), square(1.0), square(2.0)], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let out = dissolve(&layer, &[vec![0, 1], vec![2]]).unwrap();
+/// assert_eq!(out.area().unwrap(), vec![Some(2.0), Some(1.0)]);
+/// assert_eq!(out.name(), "sd dissolved");
+/// ```
+pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Layer> {
     let geoms = layer.geometries();
     for g in groups {
         for &i in g {
@@ -76,12 +95,18 @@ pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Vec<Option<Geometr
         used[i as usize] = true;
     }
     refuse_invalid_polygons(layer, &|i| used[i])?;
-    super::install(|| {
+    let geoms = super::install(|| {
         groups
             .par_iter()
             .map(|rows| union_of(layer, rows))
-            .collect()
-    })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Layer::new(
+        format!("{} dissolved", layer.name()),
+        geoms,
+        DataFrame::empty(),
+        layer.crs().clone(),
+    )
 }
 
 /// The buffer of a polygon, with its spikes of no width (a boundary going
@@ -283,38 +308,6 @@ fn unfolded(g: &Geometry<f64>) -> std::borrow::Cow<'_, Geometry<f64>> {
     }
 }
 
-/// Refuse the first invalid polygon among the features `keep` selects: the
-/// buffer or union of a self-intersecting polygon would be a guess. Large
-/// polygons get the edge-crossing check of [`crate::geom::fast_problem`].
-fn refuse_invalid_polygons(layer: &Layer, keep: &(dyn Fn(usize) -> bool + Sync)) -> Result<()> {
-    let first = super::install(|| {
-        layer
-            .geometries()
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .filter_map(|(i, g)| {
-                let g = g.as_ref()?;
-                super::as_multipolygon(g)?;
-                if geo::CoordsIter::coords_count(g) > crate::geom::FULL_CHECK_LIMIT {
-                    crate::geom::fast_problem(i, g)
-                } else {
-                    crate::geom::problems(i, g).into_iter().next()
-                }
-            })
-            .min_by_key(|p| p.feature)
-    });
-    match first {
-        Some(p) => Err(super::assign::invalid_polygon(
-            layer,
-            p.feature,
-            &p.reason,
-            p.x.zip(p.y),
-        )),
-        None => Ok(()),
-    }
-}
-
 fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
     let geoms = layer.geometries();
     let mut polys: Vec<MultiPolygon<f64>> = Vec::new();
@@ -326,7 +319,7 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
         let Some(g) = &geoms[i as usize] else {
             continue;
         };
-        if let Some(mp) = super::as_multipolygon(g) {
+        if let Some(mp) = as_multipolygon(g) {
             first_poly.get_or_insert(i);
             // One orientation for every ring: the union reads a clockwise
             // part of a multipolygon beside a counter-clockwise one as a

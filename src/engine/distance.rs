@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line as RLine};
 use rstar::{PointDistance, RTree, AABB};
 
+use super::assign::Points;
 use super::grid::{PolygonGrid, NONE};
-use super::join::box_tree;
+use super::{checks, index};
 use crate::{Error, Layer, Result};
 
 type SegTree = RTree<GeomWithData<RLine<[f64; 2]>, u32>>;
@@ -37,12 +38,12 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
             i as u32,
         ))
     };
-    fn walk(
-        g: &Geometry<f64>,
+    fn walk<'g>(
+        g: &'g Geometry<f64>,
         i: usize,
         push: &mut dyn FnMut(Coord<f64>, Coord<f64>, usize),
         polys: bool,
-    ) -> std::result::Result<(), &'static str> {
+    ) -> std::result::Result<(), &'g Geometry<f64>> {
         match g {
             Geometry::Point(p) => push(p.0, p.0, i),
             Geometry::MultiPoint(m) => m.iter().for_each(|p| push(p.0, p.0, i)),
@@ -58,7 +59,7 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
             | Geometry::Triangle(_)
                 if polys =>
             {
-                let mp = super::as_multipolygon(g).unwrap_or(MultiPolygon(vec![]));
+                let mp = checks::as_multipolygon(g).unwrap_or(MultiPolygon(vec![]));
                 for p in &mp.0 {
                     for r in std::iter::once(p.exterior()).chain(p.interiors()) {
                         r.lines().for_each(|l| push(l.start, l.end, i));
@@ -70,44 +71,55 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
                     walk(g, i, push, polys)?;
                 }
             }
-            g => return Err(crate::geom::type_name(g)),
+            g => return Err(g),
         }
         Ok(())
     }
-    super::refuse_non_finite(layer)?;
+    checks::refuse_non_finite(layer)?;
     for (i, g) in layer.geometries().iter().enumerate() {
         if let Some(g) = g {
-            walk(g, i, &mut push, allow_polygons).map_err(|t| Error::InvalidGeometry {
-                layer: layer.name().to_string(),
-                feature: i,
-                reason: format!("{what} needs lines (or points), and this feature is a {t}; use buffer and assign for areas"),
+            walk(g, i, &mut push, allow_polygons).map_err(|found| {
+                Error::wrong_geometry(
+                    layer.name(),
+                    i,
+                    what,
+                    "lines (or points)",
+                    found,
+                    "use buffer and assign for areas",
+                )
             })?;
         }
     }
     Ok(RTree::bulk_load(segs))
 }
 
-/// The nearest line within `distance` of each point `(xs[i], ys[i])` given
-/// in the lines' CRS (ties go to the lower row). Non-finite points are near
+/// The nearest line within `distance` metres of each point (ties go to the
+/// lower row), in the lines' projected CRS. Non-finite points are near
 /// nothing.
-pub fn within_distance(
-    xs: &[f64],
-    ys: &[f64],
-    lines: &Layer,
-    distance: f64,
-) -> Result<WithinDistance> {
-    crate::ensure!(
-        xs.len() == ys.len(),
-        "within_distance: {} x values but {} y values",
-        xs.len(),
-        ys.len()
-    );
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, LineString};
+/// use lagesbild::engine::{within_distance, Points, NONE};
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let route = Geometry::LineString(LineString::from(vec![(0.0, 0.0), (1000.0, 0.0)]));
+/// let routes = Layer::new("routes", vec![Some(route)], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let near = within_distance(Points::Xy(&[500.0, 500.0], &[100.0, 400.0]), &routes, 150.0).unwrap();
+/// assert_eq!(near.line, vec![0, NONE]);
+/// assert_eq!(near.distance[0], 100.0);
+/// ```
+pub fn within_distance(points: Points<'_>, lines: &Layer, distance: f64) -> Result<WithinDistance> {
+    let (xs, ys) = points.coords(lines, "within_distance")?;
+    let (xs, ys) = (&xs[..], &ys[..]);
     crate::ensure!(
         distance.is_finite() && distance >= 0.0,
         "within_distance: the distance must be a finite number of metres, at least 0, not {distance}"
     );
     lines.require_metric("within_distance")?;
-    super::non_empty(lines, "within_distance")?;
+    checks::non_empty(lines, "within_distance")?;
     let tree = segment_tree(lines, "within_distance", false)?;
     if tree.size() == 0 {
         // Only null geometries: nothing is near.
@@ -245,9 +257,9 @@ impl<'a> SegmentGrid<'a> {
 /// the distance (0 where they touch or overlap); ties go to the lower right
 /// row. With `max_distance`, features farther away get [`NONE`].
 pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result<Nearest> {
-    super::same_crs(left, right, "nearest")?;
+    checks::same_crs(left, right, "nearest")?;
     left.require_metric("nearest")?;
-    super::non_empty(right, "nearest")?;
+    checks::non_empty(right, "nearest")?;
     if let Some(m) = max_distance {
         crate::ensure!(
             m.is_finite() && m >= 0.0,
@@ -262,13 +274,13 @@ pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result
         .iter()
         .map(|g| {
             g.as_ref()
-                .and_then(super::as_multipolygon)
+                .and_then(checks::as_multipolygon)
                 .unwrap_or(MultiPolygon(vec![]))
         })
         .collect();
     let has_polys = polys.iter().any(|p| !p.0.is_empty());
     let grid = has_polys.then(|| PolygonGrid::new(polys));
-    let boxes = box_tree(right.geometries());
+    let boxes = index::box_tree(&index::boxes(right.geometries()));
     let rg = right.geometries();
     let mut out = Nearest {
         right: vec![NONE; left.len()],
@@ -325,7 +337,7 @@ fn nearest_to_point(
 
 fn nearest_to_geometry(
     g: &Geometry<f64>,
-    boxes: &RTree<GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, u32>>,
+    boxes: &index::BoxTree,
     rg: &[Option<Geometry<f64>>],
 ) -> Option<(u32, f64)> {
     let b = g.bounding_rect()?;
@@ -342,13 +354,13 @@ fn nearest_to_geometry(
             [b.max().x + r, b.max().y + r],
         );
         let mut best: Option<(u32, f64)> = None;
-        for h in boxes.locate_in_envelope_intersecting(&env) {
-            let Some(rgeom) = &rg[h.data as usize] else {
+        for k in index::hits(boxes, &env) {
+            let Some(rgeom) = &rg[k as usize] else {
                 continue;
             };
             let d = Euclidean.distance(g, rgeom);
-            if best.is_none_or(|(j, bd)| d < bd || (d == bd && h.data < j)) {
-                best = Some((h.data, d));
+            if best.is_none_or(|(j, bd)| d < bd || (d == bd && k < j)) {
+                best = Some((k, d));
             }
         }
         match best {
@@ -357,9 +369,4 @@ fn nearest_to_geometry(
             None => r = 2.0 * r + 1.0,
         }
     }
-}
-
-/// The coordinates of a point layer, for callers holding a Layer of points.
-pub fn point_xy(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> {
-    super::assign::point_coords(points, what)
 }

@@ -23,8 +23,9 @@ use geo::BoundingRect;
 use geo_types::{Coord, MultiPolygon};
 use rayon::prelude::*;
 use robust::{orient2d, Coord as RCoord};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::AABB;
+
+use super::index;
 
 /// The value [`PolygonGrid::locate`] gives for a point in no polygon.
 pub const NONE: u32 = u32::MAX;
@@ -61,7 +62,7 @@ pub struct PolygonGrid {
     edges: Vec<Edge>,
     sets: Vec<u32>,
     polygons: Vec<MultiPolygon<f64>>,
-    bboxes: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    bboxes: index::BoxTree,
 }
 
 #[inline]
@@ -192,18 +193,11 @@ impl PolygonGrid {
                 }
             }
         }
-        let bboxes = RTree::bulk_load(
-            polygons
+        let bboxes = index::box_tree(
+            &polygons
                 .iter()
-                .enumerate()
-                .filter_map(|(i, mp)| {
-                    let r = mp.bounding_rect()?;
-                    Some(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i as u32,
-                    ))
-                })
-                .collect(),
+                .map(|mp| mp.bounding_rect())
+                .collect::<Vec<_>>(),
         );
         let (mut minx, mut miny, mut maxx, mut maxy) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
         for e in &edges {
@@ -433,10 +427,7 @@ impl PolygonGrid {
 
     /// The polygons whose interior contains `c` (sorted).
     fn interior_set(&self, c: Coord<f64>) -> Vec<u32> {
-        let mut out: Vec<u32> = self
-            .bboxes
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .map(|r| r.data)
+        let mut out: Vec<u32> = index::hits(&self.bboxes, &AABB::from_point([c.x, c.y]))
             .filter(|&i| {
                 self.polygons[i as usize]
                     .0
@@ -450,9 +441,7 @@ impl PolygonGrid {
 
     /// The lowest-index polygon whose closed region contains `c`, by exact tests.
     fn exact(&self, c: Coord<f64>) -> u32 {
-        self.bboxes
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .map(|r| r.data)
+        index::hits(&self.bboxes, &AABB::from_point([c.x, c.y]))
             .filter(|&i| {
                 self.polygons[i as usize]
                     .0

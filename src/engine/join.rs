@@ -10,9 +10,8 @@ use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{BoundingRect, Intersects, Relate};
 use geo_types::{Coord, Geometry};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
 
+use super::{checks, index};
 use crate::{Layer, Result};
 
 /// A spatial predicate for [`sjoin`], read as "left *predicate* right".
@@ -23,9 +22,12 @@ pub enum Predicate {
     Contains,
 }
 
-impl Predicate {
-    /// Parse `"intersects"`, `"within"` or `"contains"`.
-    pub fn parse(s: &str) -> Result<Predicate> {
+impl std::str::FromStr for Predicate {
+    type Err = crate::Error;
+
+    /// `"intersects"`, `"within"` or `"contains"`; anything else is an
+    /// error listing the three.
+    fn from_str(s: &str) -> Result<Predicate> {
         Ok(match s {
             "intersects" => Predicate::Intersects,
             "within" => Predicate::Within,
@@ -37,23 +39,18 @@ impl Predicate {
     }
 }
 
-/// An R-tree of feature bounding boxes, the data being the row position.
-pub(crate) type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>;
-
-pub(crate) fn box_tree(geoms: &[Option<Geometry<f64>>]) -> BoxTree {
-    RTree::bulk_load(
-        geoms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let r = g.as_ref()?.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i as u32,
-                ))
-            })
-            .collect(),
-    )
+impl Predicate {
+    /// Parse `"intersects"`, `"within"` or `"contains"`.
+    ///
+    /// ```
+    /// use lagesbild::engine::Predicate;
+    ///
+    /// assert_eq!(Predicate::parse("within").unwrap(), Predicate::Within);
+    /// assert!(Predicate::parse("touches").unwrap_err().to_string().contains("\"intersects\""));
+    /// ```
+    pub fn parse(s: &str) -> Result<Predicate> {
+        s.parse()
+    }
 }
 
 /// Does the point `c` stand in relation `pred` to `g`?
@@ -102,10 +99,10 @@ fn matches(l: &Geometry<f64>, r: &Geometry<f64>, pred: Predicate) -> bool {
 /// sorted by left row, then right row. Null and empty geometries match
 /// nothing.
 pub fn sjoin(left: &Layer, right: &Layer, pred: Predicate) -> Result<Vec<(u32, u32)>> {
-    super::same_crs(left, right, "sjoin")?;
-    super::refuse_non_finite(left)?;
-    super::refuse_non_finite(right)?;
-    let tree = box_tree(right.geometries());
+    checks::same_crs(left, right, "sjoin")?;
+    checks::refuse_non_finite(left)?;
+    checks::refuse_non_finite(right)?;
+    let tree = index::box_tree(&index::boxes(right.geometries()));
     let rg = right.geometries();
     let per_left: Vec<Vec<u32>> = super::install(|| {
         left.geometries()
@@ -116,10 +113,7 @@ pub fn sjoin(left: &Layer, right: &Layer, pred: Predicate) -> Result<Vec<(u32, u
                 let Some(b) = g.bounding_rect() else {
                     return Vec::new();
                 };
-                let env = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
-                let mut hits: Vec<u32> = tree
-                    .locate_in_envelope_intersecting(&env)
-                    .map(|r| r.data)
+                let mut hits: Vec<u32> = index::hits(&tree, &index::envelope(&b))
                     .filter(|&j| rg[j as usize].as_ref().is_some_and(|r| matches(g, r, pred)))
                     .collect();
                 hits.sort_unstable();

@@ -20,20 +20,22 @@
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BooleanOps, BoundingRect};
 use geo_types::{Coord, Geometry, Line, MultiPolygon, Rect};
+use polars::prelude::DataFrame;
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{Envelope, RTree, AABB};
+use rstar::Envelope;
 
+use super::checks;
 use super::grid::PolygonGrid;
+use super::index::{
+    self, envelope as rect_envelope, segment_envelope as envelope, widened, BoxTree,
+};
 use crate::{Error, Layer, Result};
-
-type EdgeTree = RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>;
 
 /// One polygon feature, prepared for many overlays: its edges oriented with
 /// the interior on the left, an R-tree over them and a point lookup.
 pub(crate) struct Prepared {
     edges: Vec<(Coord<f64>, Coord<f64>)>,
-    tree: EdgeTree,
+    tree: BoxTree,
     grid: PolygonGrid,
     pub(crate) bbox: Rect<f64>,
 }
@@ -45,20 +47,6 @@ fn ring_signed_area(ring: &[Coord<f64>]) -> f64 {
         s += (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
     }
     s / 2.0
-}
-
-fn envelope(a: Coord<f64>, b: Coord<f64>) -> AABB<[f64; 2]> {
-    AABB::from_corners([a.x, a.y], [b.x, b.y])
-}
-
-/// `e` grown by `d` on every side.
-fn widened(e: &AABB<[f64; 2]>, d: f64) -> AABB<[f64; 2]> {
-    let (lo, hi) = (e.lower(), e.upper());
-    AABB::from_corners([lo[0] - d, lo[1] - d], [hi[0] + d, hi[1] + d])
-}
-
-fn rect_envelope(r: &Rect<f64>) -> AABB<[f64; 2]> {
-    AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
 
 impl Prepared {
@@ -89,14 +77,11 @@ impl Prepared {
                 );
             }
         }
-        let tree = RTree::bulk_load(
+        let tree = index::tree_of(
             edges
                 .iter()
                 .enumerate()
-                .map(|(i, &(a, b))| {
-                    GeomWithData::new(Rectangle::from_aabb(envelope(a, b)), i as u32)
-                })
-                .collect(),
+                .map(|(i, &(a, b))| (i as u32, envelope(a, b))),
         );
         Some(Prepared {
             edges,
@@ -411,10 +396,10 @@ fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
 }
 
 fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
-    let polys = super::polygons(layer, what)?;
+    let polys = checks::polygons(layer, what)?;
     let prepared: Vec<Option<Prepared>> =
         super::install(|| polys.par_iter().map(Prepared::new).collect());
-    super::assign::refuse_invalid(layer, &|big| {
+    checks::refuse_invalid(layer, &|big| {
         prepared.iter().enumerate().find_map(|(i, p)| {
             let p = p.as_ref().filter(|_| big[i])?;
             p.grid
@@ -425,51 +410,16 @@ fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
     Ok(prepared)
 }
 
-/// Candidate pairs `(left, right)` whose bounding boxes meet.
-fn candidate_pairs(left: &[Option<Rect<f64>>], right: &[Option<Rect<f64>>]) -> Vec<(u32, u32)> {
-    let tree: EdgeTree = RTree::bulk_load(
-        right
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
-                Some(GeomWithData::new(
-                    Rectangle::from_aabb(rect_envelope(r.as_ref()?)),
-                    i as u32,
-                ))
-            })
-            .collect(),
-    );
-    let mut pairs: Vec<(u32, u32)> = left
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((i, r.as_ref()?)))
-        .flat_map(|(i, r)| {
-            tree.locate_in_envelope_intersecting(&rect_envelope(r))
-                .map(move |h| (i as u32, h.data))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    pairs.sort_unstable();
-    pairs
-}
-
-fn check_pair(zones: &Layer, areas: &Layer, what: &str) -> Result<()> {
-    super::same_crs(zones, areas, what)?;
-    zones.require_metric(what)?;
-    areas.require_metric(what)?;
-    Ok(())
-}
-
 /// The area in m² each zone feature shares with each area feature, for
 /// every pair `(zone row, area row, m²)` with a positive intersection,
 /// sorted by zone row, then area row.
 pub fn overlay_area(zones: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>> {
-    check_pair(zones, areas, "overlay_area")?;
+    checks::metric_pair(zones, areas, "overlay_area")?;
     let z = prepare_all(zones, "overlay_area")?;
     let a = prepare_all(areas, "overlay_area")?;
     let zb: Vec<_> = z.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
     let ab: Vec<_> = a.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
-    let pairs = candidate_pairs(&zb, &ab);
+    let pairs = index::candidate_pairs(&zb, &ab);
     Ok(super::install(|| {
         pairs
             .par_iter()
@@ -485,39 +435,72 @@ pub fn overlay_area(zones: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>
     }))
 }
 
-/// One piece of an [`overlay`]: where zone row `zone` and area row `area` meet.
+/// The pieces two polygon layers cut each other into ([`overlay`]).
 #[derive(Clone, Debug)]
-pub struct Piece {
-    pub zone: u32,
-    pub area: u32,
-    pub geometry: MultiPolygon<f64>,
+pub struct Overlay {
+    /// One multipolygon per piece, without attributes, named
+    /// `"<zones> ∩ <areas>"`, in the zones' CRS.
+    pub layer: Layer,
+    /// The zone row of each piece.
+    pub zone: Vec<u32>,
+    /// The area row of each piece.
+    pub area: Vec<u32>,
 }
 
 /// The intersection pieces of two polygon layers (for maps), one per pair
 /// of features with a positive common area, sorted by zone row, then area row.
-pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Vec<Piece>> {
-    check_pair(zones, areas, "overlay")?;
-    let zp = super::polygons(zones, "overlay")?;
-    let ap = super::polygons(areas, "overlay")?;
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, Rect, coord};
+/// use lagesbild::engine::overlay;
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let rect = |x0: f64, x1: f64| Some(Geometry::Polygon(Rect::new(coord! { x: x0, y: 0.0 }, coord! { x: x1, y: 10.0 }).to_polygon()));
+/// let crs = Crs::from_epsg(3006).unwrap();
+/// let zones = Layer::new("zones", vec![rect(0.0, 15.0)], DataFrame::empty(), crs.clone()).unwrap();
+/// let areas = Layer::new("areas", vec![rect(0.0, 10.0), rect(10.0, 20.0)], DataFrame::empty(), crs).unwrap();
+/// let pieces = overlay(&zones, &areas).unwrap();
+/// assert_eq!((pieces.zone, pieces.area), (vec![0, 0], vec![0, 1]));
+/// assert_eq!(pieces.layer.area().unwrap(), vec![Some(100.0), Some(50.0)]);
+/// assert_eq!(pieces.layer.name(), "zones ∩ areas");
+/// ```
+pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Overlay> {
+    checks::metric_pair(zones, areas, "overlay")?;
+    let zp = checks::polygons(zones, "overlay")?;
+    let ap = checks::polygons(areas, "overlay")?;
     prepare_all(zones, "overlay")?;
     prepare_all(areas, "overlay")?;
     let zb: Vec<_> = zp.iter().map(|p| p.bounding_rect()).collect();
     let ab: Vec<_> = ap.iter().map(|p| p.bounding_rect()).collect();
-    let pairs = candidate_pairs(&zb, &ab);
-    Ok(super::install(|| {
+    let pairs = index::candidate_pairs(&zb, &ab);
+    let pieces: Vec<(u32, u32, MultiPolygon<f64>)> = super::install(|| {
         pairs
             .par_iter()
             .with_max_len(1)
             .filter_map(|&(i, j)| {
                 let g = zp[i as usize].intersection(&ap[j as usize]);
-                (g.unsigned_area() > 0.0).then_some(Piece {
-                    zone: i,
-                    area: j,
-                    geometry: g,
-                })
+                (g.unsigned_area() > 0.0).then_some((i, j, g))
             })
             .collect()
-    }))
+    });
+    let mut zone = Vec::with_capacity(pieces.len());
+    let mut area = Vec::with_capacity(pieces.len());
+    let mut geoms = Vec::with_capacity(pieces.len());
+    for (i, j, g) in pieces {
+        zone.push(i);
+        area.push(j);
+        geoms.push(Some(Geometry::MultiPolygon(g)));
+    }
+    let layer = Layer::new(
+        format!("{} ∩ {}", zones.name(), areas.name()),
+        geoms,
+        DataFrame::empty(),
+        zones.crs().clone(),
+    )?;
+    Ok(Overlay { layer, zone, area })
 }
 
 /// The segments of a linear feature (points and polygons are refused).
@@ -533,16 +516,7 @@ fn segments(
         Geometry::Line(l) => {
             return Ok(vec![(l.start, l.end)]);
         }
-        g => {
-            return Err(Error::InvalidGeometry {
-                layer: layer.name().to_string(),
-                feature: i,
-                reason: format!(
-                    "{what} needs lines, and this feature is a {}",
-                    crate::geom::type_name(g)
-                ),
-            })
-        }
+        g => return Err(Error::wrong_geometry(layer.name(), i, what, "lines", g, "")),
     };
     Ok(lines
         .into_iter()
@@ -560,7 +534,7 @@ fn segments(
 /// in that area (as in geopandas' intersection), so a line along the border
 /// of two areas counts in both.
 pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>> {
-    check_pair(lines, areas, "length_within")?;
+    checks::metric_pair(lines, areas, "length_within")?;
     let segs: Vec<Vec<(Coord<f64>, Coord<f64>)>> = lines
         .geometries()
         .iter()
@@ -571,13 +545,9 @@ pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)
         })
         .collect::<Result<_>>()?;
     let a = prepare_all(areas, "length_within")?;
-    let lb: Vec<Option<Rect<f64>>> = lines
-        .geometries()
-        .iter()
-        .map(|g| g.as_ref().and_then(|g| g.bounding_rect()))
-        .collect();
+    let lb: Vec<Option<Rect<f64>>> = index::boxes(lines.geometries());
     let ab: Vec<_> = a.iter().map(|p| p.as_ref().map(|p| p.bbox)).collect();
-    let pairs = candidate_pairs(&lb, &ab);
+    let pairs = index::candidate_pairs(&lb, &ab);
     Ok(super::install(|| {
         pairs
             .par_iter()

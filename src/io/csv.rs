@@ -112,17 +112,7 @@ fn find(df: &DataFrame, names: &[&str]) -> Option<String> {
 pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
     let df = read_table(path, &opts.table)?;
     let name = display_name(path, None);
-    let columns = || {
-        df.get_column_names()
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-    };
-    let missing = |c: &str| Error::ColumnNotFound {
-        layer: name.clone(),
-        column: c.to_string(),
-        available: columns(),
-    };
+    let missing = |c: &str| Error::column_not_found(&name, c, &df);
     let (xcol, ycol, geographic) = match (&opts.x, &opts.y, &opts.lon, &opts.lat) {
         (Some(x), Some(y), None, None) => (x.clone(), y.clone(), false),
         (None, None, Some(lo), Some(la)) => (lo.clone(), la.clone(), true),
@@ -131,13 +121,15 @@ pub(crate) fn read_points(path: &Path, opts: &ReadOptions) -> Result<Raw> {
                 (Some(lo), Some(la), _, _) => (lo, la, true),
                 (_, _, Some(x), Some(y)) => (x, y, false),
                 _ => {
+                    let columns: Vec<&str> =
+                        df.get_column_names().iter().map(|s| s.as_str()).collect();
                     return Err(Error::format(
                         path,
                         format!(
-                    "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
-                    columns().join(", ")
-                ),
-                    ))
+                            "no coordinate columns found (columns: {}); name them with x=/y= or lon=/lat=",
+                            columns.join(", ")
+                        ),
+                    ));
                 }
             }
         }

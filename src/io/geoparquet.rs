@@ -110,15 +110,9 @@ pub(crate) fn read(path: &Path) -> Result<Raw> {
             )
         }
     };
-    let col = df.column(&column).map_err(|_| Error::ColumnNotFound {
-        layer: name.clone(),
-        column: column.clone(),
-        available: df
-            .get_column_names()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-    })?;
+    let col = df
+        .column(&column)
+        .map_err(|_| Error::column_not_found(&name, &column, &df))?;
     let geometries = super::wkb::from_wkb_column(&name, col).map_err(|e| match e {
         Error::InvalidGeometry {
             feature, reason, ..

@@ -285,7 +285,7 @@ fn dissolve_keeps_parts_of_either_orientation() {
         vec![Geometry::MultiPolygon(MultiPolygon(vec![ccw, cw]))],
     );
     let out = dissolve(&l, &[vec![0]]).unwrap();
-    assert_eq!(out[0].as_ref().unwrap().unsigned_area(), 3.0);
+    assert_eq!(out.geometries()[0].as_ref().unwrap().unsigned_area(), 3.0);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! stadsdelar in `stadsdelar.shp`, and the interior rings of
 //! `shapely.union_all`).
 
+use lagesbild::engine::topology::{area_topology, TopologyOptions};
 use lagesbild::io::{read, ReadOptions};
-use lagesbild::topology::{area_topology, TopologyOptions};
 
 use crate::fixtures::stockholm;
 

@@ -23,9 +23,8 @@ use geo::orient::{Direction, Orient};
 use geo::{unary_union, Area, BooleanOps, BoundingRect, Distance, Euclidean, InteriorPoint};
 use geo_types::{Geometry, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
 
+use super::index;
 use crate::error::{Error, Result};
 use crate::geom;
 use crate::layer::Layer;
@@ -85,12 +84,6 @@ impl Default for TopologyOptions {
     }
 }
 
-type Indexed = GeomWithData<Rectangle<[f64; 2]>, usize>;
-
-fn envelope(r: Rect<f64>) -> Rectangle<[f64; 2]> {
-    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
-}
-
 /// The polygons of a feature, oriented (exterior counter-clockwise), or an
 /// error naming the feature when it is not a polygon.
 fn polygons(layer: &Layer, feature: usize, g: &Geometry<f64>) -> Result<MultiPolygon<f64>> {
@@ -146,7 +139,7 @@ fn largest_interior_point(mp: &MultiPolygon<f64>) -> Option<(f64, f64)> {
 /// ```
 /// use geo_types::{Geometry, Rect, coord};
 /// use lagesbild::{Crs, Layer};
-/// use lagesbild::topology::{area_topology, TopologyOptions};
+/// use lagesbild::engine::topology::{area_topology, TopologyOptions};
 /// use polars::prelude::DataFrame;
 ///
 /// let square = |x0: f64, y0: f64, x1: f64, y1: f64| {
@@ -174,6 +167,10 @@ fn largest_interior_point(mp: &MultiPolygon<f64>) -> Option<(f64, f64)> {
 /// assert_eq!(topo.gaps[0].neighbours, vec![1, 2, 3, 5]);
 /// ```
 pub fn area_topology(layer: &Layer, opts: &TopologyOptions) -> Result<AreaTopology> {
+    super::install(|| topology(layer, opts))
+}
+
+fn topology(layer: &Layer, opts: &TopologyOptions) -> Result<AreaTopology> {
     layer.require_metric("the overlap and gap check")?;
     let mut areas: Vec<(usize, MultiPolygon<f64>)> = Vec::with_capacity(layer.len());
     for (i, g) in layer.geometries().iter().enumerate() {
@@ -182,31 +179,14 @@ pub fn area_topology(layer: &Layer, opts: &TopologyOptions) -> Result<AreaTopolo
         }
     }
     let boxes: Vec<Option<Rect<f64>>> = areas.iter().map(|(_, mp)| mp.bounding_rect()).collect();
-    let tree: RTree<Indexed> = RTree::bulk_load(
-        boxes
-            .iter()
-            .enumerate()
-            .filter_map(|(k, r)| r.map(|r| GeomWithData::new(envelope(r), k)))
-            .collect(),
-    );
+    let tree = index::box_tree(&boxes);
 
     // Candidate pairs (k < l) whose boxes meet, then their exact intersections.
-    let candidates: Vec<(usize, usize)> = boxes
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| r.map(|r| (k, r)))
-        .flat_map(|(k, r)| {
-            let aabb = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-            tree.locate_in_envelope_intersecting(&aabb)
-                .map(|o| o.data)
-                .filter(move |&l| l > k)
-                .map(move |l| (k, l))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let candidates = index::self_pairs(&boxes);
     let mut overlaps: Vec<Overlap> = candidates
         .par_iter()
         .filter_map(|&(k, l)| {
+            let (k, l) = (k as usize, l as usize);
             let shared = areas[k].1.intersection(&areas[l].1);
             let area = shared.unsigned_area();
             if area <= opts.min_area_m2 {
@@ -243,12 +223,9 @@ pub fn area_topology(layer: &Layer, opts: &TopologyOptions) -> Result<AreaTopolo
                 .unwrap_or((f64::NAN, f64::NAN));
             let mut neighbours: Vec<usize> = match hole.bounding_rect() {
                 Some(r) => {
-                    let aabb = AABB::from_corners(
-                        [r.min().x - reach, r.min().y - reach],
-                        [r.max().x + reach, r.max().y + reach],
-                    );
-                    tree.locate_in_envelope_intersecting(&aabb)
-                        .map(|o| o.data)
+                    let aabb = index::widened(&index::envelope(&r), reach);
+                    index::hits(&tree, &aabb)
+                        .map(|k| k as usize)
                         .filter(|&k| {
                             areas[k]
                                 .1
