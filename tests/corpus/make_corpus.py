@@ -21,22 +21,22 @@ suite builds its own copy in a temporary directory (``corpus`` fixture in
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 import os
-import re
 import shutil
 import sqlite3
 import sys
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
+# The byte-level helpers shared with data/fixtures/make_fixtures.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from fixturefiles import PINNED_TIME, normalize_xlsx, pin_dbf_date, set_dbf_ldid  # noqa: E402
+
 # GeoPackage writers stamp the current time into gpkg_contents; pin it so that
 # the corpus is byte-for-byte reproducible. Must be set before GDAL is loaded.
-PINNED_TIME = "2021-04-13T00:00:00.000Z"
 os.environ.setdefault("OGR_CURRENT_DATE", PINNED_TIME)
 
 import geopandas as gpd  # noqa: E402
@@ -206,43 +206,9 @@ def _geom_types(geoms: Any) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _pin_dbf_date(dbf: Path) -> None:
-    """Set the DBF header's last-update date (bytes 1-3) to 2021-04-13."""
-    with dbf.open("r+b") as f:
-        f.seek(1)
-        f.write(bytes([121, 4, 13]))
-
-
-def _set_dbf_ldid(dbf: Path, ldid: int) -> None:
-    """Set the DBF language driver id (byte 29), e.g. 0x57 for Windows-1252."""
-    with dbf.open("r+b") as f:
-        f.seek(29)
-        f.write(bytes([ldid]))
-
-
-def _normalize_xlsx(path: Path) -> None:
-    """Rewrite an xlsx with pinned zip entry times and document timestamps."""
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>2021-04-13T00:00:00Z\g<2>",
-                    data,
-                )
-            zi = zipfile.ZipInfo(info.filename, date_time=(2021, 4, 13, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, data)
-    path.write_bytes(out.getvalue())
-
-
 def _write_shp(df: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
     pyogrio.write_dataframe(df, path, driver="ESRI Shapefile", use_arrow=True, **kwargs)
-    _pin_dbf_date(path.with_suffix(".dbf"))
+    pin_dbf_date(path.with_suffix(".dbf"))
 
 
 def _duckdb_connection() -> Any:
@@ -555,7 +521,7 @@ def _shapefiles(c: _Corpus) -> None:
     path = d / "cp1252_ytor.shp"
     _write_shp(df, path, encoding="cp1252")
     path.with_suffix(".cpg").unlink()
-    _set_dbf_ldid(path.with_suffix(".dbf"), 0x57)
+    set_dbf_ldid(path.with_suffix(".dbf"), 0x57)
     dbf = path.with_suffix(".dbf").read_bytes()
     assert b"V\xc5RBERG" in dbf and b"\x805" in dbf, "DBF text is not Windows-1252"
     # GDAL maps language driver 0x57 to ISO-8859-1, which loses the euro sign
@@ -589,7 +555,7 @@ def _shapefiles(c: _Corpus) -> None:
     _write_shp(df, path, encoding="UTF-8")
     path.with_suffix(".cpg").unlink()
     path.with_suffix(".prj").unlink()
-    _set_dbf_ldid(path.with_suffix(".dbf"), 0)
+    set_dbf_ldid(path.with_suffix(".dbf"), 0)
     c.add_good("shp_bare", path, df, epsg=None, dtypes={"kod": "str", "n": "int"}, oracle="pyogrio",
                writer="GDAL ESRI Shapefile (pyogrio), .cpg and .prj removed")
 
@@ -604,7 +570,7 @@ def _shapefiles(c: _Corpus) -> None:
     con.executemany("INSERT INTO p VALUES (?, ?, ?, ?, ST_GeomFromText(?::VARCHAR))", rows)
     path = d / "duckdb_cp1252.shp"
     con.execute(f"COPY p TO '{path}' (FORMAT GDAL, DRIVER 'ESRI Shapefile', SRS 'EPSG:3011')")
-    _pin_dbf_date(path.with_suffix(".dbf"))
+    pin_dbf_date(path.with_suffix(".dbf"))
     assert not path.with_suffix(".cpg").exists()
     assert path.with_suffix(".dbf").read_bytes()[29] == 0x57
     df = gpd.GeoDataFrame(
@@ -915,7 +881,7 @@ def _tables(c: _Corpus) -> None:
         ws2.append(list(r))
     path = d / "tabell.xlsx"
     wb.save(path)
-    _normalize_xlsx(path)
+    normalize_xlsx(path)
     c.good["xlsx_two_sheets"] = {
         "file": c.rel(path),
         "sheets": {

@@ -13,7 +13,7 @@ The number of examples per test is ``LAGESBILD_HYPOTHESIS_EXAMPLES``
 ``LAGESBILD_HYPOTHESIS_RANDOM=1`` asks for fresh ones. A long run:
 
     LAGESBILD_HYPOTHESIS_EXAMPLES=3000 LAGESBILD_HYPOTHESIS_RANDOM=1 \\
-        .venv/bin/python -m pytest tests/test_engine_properties.py
+        .venv/bin/python -m pytest tests/engine/test_engine_properties.py
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString, Point
 
+from engine_helpers import layer
+
 EXAMPLES = int(os.environ.get("LAGESBILD_HYPOTHESIS_EXAMPLES", "100"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -44,14 +46,6 @@ SETTINGS = settings(
 
 CRS = 3011
 STOCKHOLM = (153_000.0, 6_580_000.0)
-
-
-def layer(geoms: list, **cols: list) -> lb.Layer:
-    df = pl.DataFrame(
-        {**cols, "geometry": [None if g is None else shapely.to_wkb(g) for g in geoms]},
-        schema_overrides={"geometry": pl.Binary},
-    )
-    return lb.Layer.from_polars(df, crs=CRS)
 
 
 def close(a: float, b: float, rel: float = 1e-9, abs_: float = 1e-9) -> bool:

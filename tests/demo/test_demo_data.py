@@ -17,7 +17,7 @@ import shapely
 
 import lagesbild as lb
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 GENERATOR = ROOT / "tools" / "make_demo.py"
 

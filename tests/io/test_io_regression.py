@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-FILES = sorted((Path(__file__).parent / "data" / "regression").glob("*.parquet"))
+FILES = sorted((Path(__file__).parent.parent / "data" / "regression").glob("*.parquet"))
 
 CHILD = """
 import sys

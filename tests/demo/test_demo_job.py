@@ -13,7 +13,7 @@ import pytest
 import lagesbild as lb
 from lagesbild.demo_job import run
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 pytestmark = pytest.mark.skipif(
     not (DEMO / "handelser.parquet").is_file(), reason="the demo data set is not in data/demo/"

@@ -879,7 +879,7 @@ def test_cli_info_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 # The committed fixtures (data/fixtures, for the command line)
 # ---------------------------------------------------------------------------
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "fixtures"
 
 
 @pytest.mark.parametrize(
