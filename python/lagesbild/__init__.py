@@ -13,6 +13,7 @@ Examples
 Crs(EPSG:3011, SWEREF99 18 00)
 """
 
+from lagesbild import config  # the configuration file's format, as lb.config
 from lagesbild._lagesbild import Crs, __version__
 from lagesbild.city import City, demo
 from lagesbild.exceptions import (
