@@ -13,8 +13,9 @@ Examples
 Crs(EPSG:3011, SWEREF99 18 00)
 """
 
+from lagesbild import config  # the configuration file's format, as lb.config
 from lagesbild._lagesbild import Crs, __version__
-from lagesbild.city import City, area_topology, demo
+from lagesbild.city import City, demo
 from lagesbild.exceptions import (
     ColumnNotFoundError,
     ConfigError,
@@ -28,6 +29,7 @@ from lagesbild.exceptions import (
     LagesbildError,
 )
 from lagesbild.engine import (
+    area_topology,
     assign,
     buffer,
     dissolve,

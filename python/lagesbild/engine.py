@@ -26,6 +26,7 @@ from lagesbild.exceptions import ColumnNotFoundError, InvalidArgumentError
 from lagesbild.layer import Layer
 
 __all__ = [
+    "area_topology",
     "assign",
     "buffer",
     "dissolve",
@@ -525,3 +526,66 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     groups = [list(map(int, g)) for g in grouped["__rows"].to_list()]
     inner = _lagesbild.dissolve(layer._inner, groups)
     return Layer(inner, grouped.drop("__rows"))
+
+
+def area_topology(layer: Layer, min_area_m2: float = 1e-9) -> pl.DataFrame:
+    """Overlaps between the areas of a layer, and the gaps they leave.
+
+    An *overlap* is ground shared by two features; a *gap* is a hole in the
+    union of all features (ground enclosed by the areas but covered by none
+    of them). Candidate pairs come from an R-tree of bounding boxes; areas
+    are computed in the Rust core with ``geo``'s boolean operations.
+
+    Parameters
+    ----------
+    layer
+        Polygons or multipolygons in a projected CRS.
+    min_area_m2
+        Pieces of at most this many square metres are left out as numerical
+        noise.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per overlap (sorted by the pair) then per gap (largest
+        first): ``kind`` (``"overlap"`` or ``"gap"``), ``features`` (row
+        positions of the two overlapping features, or of the features around
+        the gap), ``area_m2`` (square metres, in the layer's CRS), ``x``,
+        ``y`` (a point inside it).
+
+    Raises
+    ------
+    CrsError
+        If the layer is in longitude/latitude.
+    InvalidGeometryError
+        If a feature is not a polygon (names the feature).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> boxes = [shapely.box(0, 0, 10, 10), shapely.box(9, 0, 20, 10), shapely.box(0, 10, 20, 20)]
+    >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(b) for b in boxes]})
+    >>> lb.area_topology(lb.Layer.from_polars(df, crs=3011))
+    shape: (1, 5)
+    ┌─────────┬───────────┬─────────┬─────┬─────┐
+    │ kind    ┆ features  ┆ area_m2 ┆ x   ┆ y   │
+    │ ---     ┆ ---       ┆ ---     ┆ --- ┆ --- │
+    │ str     ┆ list[i64] ┆ f64     ┆ f64 ┆ f64 │
+    ╞═════════╪═══════════╪═════════╪═════╪═════╡
+    │ overlap ┆ [0, 1]    ┆ 10.0    ┆ 9.5 ┆ 5.0 │
+    └─────────┴───────────┴─────────┴─────┴─────┘
+    """
+    overlaps, gaps = _lagesbild.area_topology(layer._inner, min_area_m2)
+    rows = [("overlap", [a, b], area, x, y) for a, b, area, x, y in overlaps]
+    rows += [("gap", list(nb), area, x, y) for area, x, y, nb in gaps]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "kind": pl.String,
+            "features": pl.List(pl.Int64),
+            "area_m2": pl.Float64,
+            "x": pl.Float64,
+            "y": pl.Float64,
+        },
+        orient="row",
+    )

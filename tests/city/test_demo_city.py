@@ -18,7 +18,7 @@ import lagesbild as lb
 import polars as pl
 import pytest
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 TOML = DEMO / "lagesbild.toml"
 
 

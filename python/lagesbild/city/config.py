@@ -1,0 +1,536 @@
+"""The city configuration file (TOML): its schema, defaults and checks.
+
+:func:`parse_config` parses and checks the TOML itself (unknown keys, wrong
+value types) and holds the settings as plain dataclasses; checks that need
+the data are made when the city is loaded (:mod:`lagesbild.city.checks`).
+The format, key by key, is documented in :mod:`lagesbild.config`, which
+re-exports this module's public names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lagesbild.exceptions import ConfigProblem
+
+__all__ = [
+    "AreasConfig",
+    "CityConfig",
+    "CrosswalkConfig",
+    "FloodLevels",
+    "LayerConfig",
+    "OrganisationConfig",
+    "RiskDistance",
+    "Settings",
+    "TableConfig",
+    "parse_config",
+]
+
+# -- settings -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskDistance:
+    """The risk-handling distance (riskhanteringsavstånd) along dangerous-goods routes.
+
+    Planning considers the land within ``distance_m`` of a route, split into
+    zones: A nearest (parking, farming), B (industry, offices, technical
+    plants), C furthest (housing, schools, care). ``zones_m`` gives each
+    zone's outer edge in metres, nearest first; the last edge is the whole
+    distance. The county boards' policy fixes the 150 m but leaves the zone
+    edges to each risk assessment; the defaults (30, 70, 150 m) are a common
+    starting point — set your own.
+
+    Examples
+    --------
+    >>> from lagesbild.config import RiskDistance
+    >>> RiskDistance().zones()
+    [('A', 0.0, 30.0), ('B', 30.0, 70.0), ('C', 70.0, 150.0)]
+    """
+
+    layer: str | None = None
+    distance_m: float = 150.0
+    zones_m: Mapping[str, float] = field(default_factory=lambda: {"A": 30.0, "B": 70.0, "C": 150.0})
+
+    def zones(self) -> list[tuple[str, float, float]]:
+        """Each zone as ``(name, inner edge, outer edge)`` in metres."""
+        out, inner = [], 0.0
+        for name, outer in self.zones_m.items():
+            out.append((name, inner, float(outer)))
+            inner = float(outer)
+        return out
+
+    def problems(self) -> list[str]:
+        """What is inconsistent (empty when the distances make sense)."""
+        found = []
+        if not self.distance_m > 0:
+            found.append(f"distance_m must be positive, not {self.distance_m}")
+        edges = list(self.zones_m.values())
+        if any(not b > a for a, b in zip([0.0, *edges], edges)):
+            found.append(f"zones_m must increase from the route outwards, not {dict(self.zones_m)}")
+        elif edges and edges[-1] != self.distance_m:
+            found.append(
+                f"the last zone ends at {edges[-1]} m but distance_m is {self.distance_m} m; "
+                "the zones split the whole distance"
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class FloodLevels:
+    """How the flood-zone layer is ordered: its level column and the levels, lowest first.
+
+    ``levels=None`` takes the distinct values of the column, ascending.
+    """
+
+    layer: str | None = None
+    column: str = "niva_m"
+    levels: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of a city's analyses.
+
+    Attributes
+    ----------
+    risk_distance : RiskDistance
+        Risk-handling distance and zones along dangerous-goods routes.
+    flood : FloodLevels
+        The flood-zone layer's level column and order.
+    min_count : int
+        Small-count suppression: published counts below this are
+        suppressed (default 5).
+    overlap_tolerance_m2 : float
+        An overlap between two areas larger than this is an error; smaller
+        ones are findings (default 10 m²).
+    gap_tolerance_m2 : float
+        A hole in the union of the areas larger than this is an error;
+        smaller ones are findings (default 10 m²).
+    """
+
+    risk_distance: RiskDistance = field(default_factory=RiskDistance)
+    flood: FloodLevels = field(default_factory=FloodLevels)
+    min_count: int = 5
+    overlap_tolerance_m2: float = 10.0
+    gap_tolerance_m2: float = 10.0
+
+
+# -- what the file names --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    key_path: str  # "layers.vatten"
+    path: Path
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AreasConfig(_Source):
+    """``[areas]``: the stadsdelar file and its key columns."""
+
+    key: str = "stadsdel"
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationConfig(_Source):
+    """``[organisation]``: the dated stadsdel → stadsdelsområde table."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # canonical name -> file's column
+
+
+@dataclass(frozen=True)
+class LayerConfig(_Source):
+    """``[layers.NAME]``: a layer with geometry."""
+
+    year: str | None = None
+    date: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class TableConfig(_Source):
+    """``[tables.NAME]``: a table without geometry."""
+
+    key: str | None = None
+    unit: str = "stadsdel"
+    year: str | None = None
+    date: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class CrosswalkConfig(_Source):
+    """``[crosswalks.NAME]``: another unit system's areas → stadsdelar."""
+
+    from_column: str = "from"
+    stadsdel: str = "stadsdel"
+    weight: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    """Everything a city TOML file says, checked for keys and types."""
+
+    path: Path
+    name: str
+    crs: int | str | None
+    areas: AreasConfig | None
+    organisation: OrganisationConfig | None
+    layers: dict[str, LayerConfig]
+    tables: dict[str, TableConfig]
+    crosswalks: dict[str, CrosswalkConfig]
+    settings: Settings
+
+
+# -- the schema -----------------------------------------------------------------
+# Every key here is documented in python/lagesbild/config.py: change both together.
+
+
+@dataclass(frozen=True)
+class _Key:
+    kind: str  # "str", "char", "crs", "float", "int", "floats", "zones"
+    default: Any = None
+    required: bool = False
+
+
+_TYPE_WORDS = {
+    "str": "a string",
+    "char": "a one-character string",
+    "crs": 'an EPSG code (3011) or a string ("EPSG:3011")',
+    "float": "a number",
+    "int": "an integer",
+    "floats": "a list of numbers",
+    "zones": "a table of zone names and distances, such as { A = 30, B = 70, C = 150 }",
+}
+
+_READ = {"layer": _Key("str"), "crs": _Key("crs"), "encoding": _Key("str")}
+_POINTS = {"x": _Key("str"), "y": _Key("str"), "lon": _Key("str"), "lat": _Key("str")}
+_CSV = {"sep": _Key("char"), "decimal": _Key("char"), "encoding": _Key("str")}
+_TABLE_READ = {**_CSV, "sheet": _Key("str")}
+_FILE = {"file": _Key("str", required=True)}
+
+_SCHEMA: dict[str, dict[str, _Key]] = {
+    "city": {"name": _Key("str"), "crs": _Key("crs")},
+    "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str")},
+    "organisation": {
+        **_FILE,
+        **_TABLE_READ,
+        "stadsdel": _Key("str", "stadsdel"),
+        "name": _Key("str", "sdo_namn"),
+        "code": _Key("str", "sdo_kod"),
+        "valid_from": _Key("str", "giltig_fran"),
+        "valid_to": _Key("str", "giltig_till"),
+    },
+    "layers.*": {
+        **_FILE,
+        **_READ,
+        **_POINTS,
+        **_CSV,
+        "year": _Key("str"),
+        "date": _Key("str"),
+        "description": _Key("str"),
+    },
+    "tables.*": {
+        **_FILE,
+        **_TABLE_READ,
+        "key": _Key("str"),
+        "unit": _Key("str", "stadsdel"),
+        "year": _Key("str"),
+        "date": _Key("str"),
+        "description": _Key("str"),
+    },
+    "crosswalks.*": {
+        **_FILE,
+        **_TABLE_READ,
+        "from": _Key("str", required=True),
+        "stadsdel": _Key("str", "stadsdel"),
+        "weight": _Key("str"),
+        "description": _Key("str"),
+    },
+    "risk_distance": {
+        "layer": _Key("str"),
+        "distance_m": _Key("float", 150.0),
+        "zones_m": _Key("zones", {"A": 30.0, "B": 70.0, "C": 150.0}),
+    },
+    "flood": {"layer": _Key("str"), "column": _Key("str", "niva_m"), "levels": _Key("floats")},
+    "suppression": {"min_count": _Key("int", 5)},
+    "topology": {"overlap_tolerance_m2": _Key("float", 10.0), "gap_tolerance_m2": _Key("float", 10.0)},
+}
+_SECTIONS = [
+    "city",
+    "areas",
+    "organisation",
+    "layers",
+    "tables",
+    "crosswalks",
+    "risk_distance",
+    "flood",
+    "suppression",
+    "topology",
+]
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}
+    return f"{kind.get(type(value), type(value).__name__)} ({value!r})"
+
+
+def _convert(kind: str, value: Any) -> tuple[bool, Any]:
+    """``(ok, converted)`` for a TOML value of the expected kind."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str) and value != "", value
+    if kind == "char":
+        return isinstance(value, str) and (len(value) == 1 or value == "\\t"), value
+    if kind == "crs":
+        return (isinstance(value, str) and value != "") or (
+            isinstance(value, int) and not isinstance(value, bool)
+        ), value
+    if kind == "float":
+        return is_number, float(value) if is_number else value
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if kind == "floats":
+        ok = isinstance(value, list) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        return ok and len(value) > 0, tuple(float(v) for v in value) if ok else value
+    if kind == "zones":
+        ok = (
+            isinstance(value, dict)
+            and len(value) > 0
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values())
+        )
+        return ok, {str(k): float(v) for k, v in value.items()} if ok else value
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _section(
+    data: Any,
+    spec: dict[str, _Key],
+    where: str,
+    problem: Callable[[str, str], None],
+) -> dict[str, Any]:
+    """Check one table against its spec: unknown keys, types, required keys; fill defaults."""
+    if not isinstance(data, dict):
+        problem(where, f"must be a table ([{where}]), not {_describe(data)}")
+        return {k: s.default for k, s in spec.items()} | {"__invalid__": True}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in spec:
+            problem(where, f"unknown key {key!r}{_suggest(key, list(spec))}; known keys: {', '.join(spec)}")
+            continue
+        ok, converted = _convert(spec[key].kind, value)
+        if not ok:
+            problem(f"{where}.{key}", f"must be {_TYPE_WORDS[spec[key].kind]}, not {_describe(value)}")
+            continue
+        out[key] = converted
+    for key, s in spec.items():
+        if key not in out:
+            if s.required and key not in data:
+                problem(where, f"the key {key!r} is required")
+            if s.required:
+                out["__invalid__"] = True
+            out[key] = s.default
+    return out
+
+
+def _resolve(base: Path, file: str) -> Path:
+    p = Path(os.path.expanduser(file))
+    return p if p.is_absolute() else base / p
+
+
+def _read_options(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: values[k] for k in keys if values.get(k) is not None}
+
+
+def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[ConfigProblem]]:
+    """Parse and check a city TOML file.
+
+    Every unknown key and wrongly typed value is reported, not only the
+    first. Files are not opened here.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+
+    Returns
+    -------
+    (CityConfig or None, list of ConfigProblem)
+        The configuration (``None`` when the file cannot be read or parsed)
+        and the problems found.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from lagesbild.config import parse_config
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "city.toml"
+    >>> _ = p.write_text('[areas]\\nfiel = "a.shp"\\n[suppression]\\nmin_count = "5"\\n')
+    >>> config, problems = parse_config(p)
+    >>> for problem in problems:
+    ...     print(problem.key, "|", problem.message)
+    areas | unknown key 'fiel' (did you mean 'file'?); known keys: file, layer, crs, encoding, key, code
+    areas | the key 'file' is required
+    suppression.min_count | must be an integer, not a string ('5')
+    """
+    path = Path(path)
+    problems: list[ConfigProblem] = []
+    shown = os.fspath(path)
+
+    def problem(key: str, message: str) -> None:
+        problems.append(ConfigProblem(message, path=shown, key=key))
+
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return None, [ConfigProblem("no such file", path=shown)]
+    except OSError as e:
+        return None, [ConfigProblem(f"cannot read the file: {e.strerror or e}", path=shown)]
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        return None, [ConfigProblem(f"not UTF-8 text (byte {e.start}); save the file as UTF-8", path=shown)]
+    except tomllib.TOMLDecodeError as e:
+        return None, [ConfigProblem(f"not valid TOML: {e}", path=shown)]
+
+    for key in data:
+        if key not in _SECTIONS:
+            problem(key, f"unknown section [{key}]{_suggest(key, _SECTIONS)}; known sections: {', '.join(_SECTIONS)}")
+
+    base = path.parent
+    city = _section(data.get("city", {}), _SCHEMA["city"], "city", problem)
+
+    areas = None
+    if "areas" not in data:
+        problem("areas", "the section [areas] is required: the file of stadsdelar and its key column")
+    else:
+        v = _section(data["areas"], _SCHEMA["areas"], "areas", problem)
+        if not v.get("__invalid__"):
+            areas = AreasConfig(
+                name="areas",
+                key_path="areas",
+                path=_resolve(base, v["file"]),
+                options=_read_options(v, ("layer", "crs", "encoding")),
+                key=v["key"],
+                code=v["code"],
+            )
+
+    organisation = None
+    if "organisation" in data:
+        v = _section(data["organisation"], _SCHEMA["organisation"], "organisation", problem)
+        if not v.get("__invalid__"):
+            organisation = OrganisationConfig(
+                name="organisation",
+                key_path="organisation",
+                path=_resolve(base, v["file"]),
+                options=_read_options(v, ("sheet", "sep", "decimal", "encoding")),
+                columns={
+                    "stadsdel": v["stadsdel"],
+                    "sdo_namn": v["name"],
+                    "sdo_kod": v["code"],
+                    "giltig_fran": v["valid_from"],
+                    "giltig_till": v["valid_to"],
+                },
+            )
+
+    def named(section: str) -> dict[str, dict[str, Any]]:
+        group = data.get(section, {})
+        if not isinstance(group, dict):
+            problem(section, f"must hold named tables such as [{section}.name], not {_describe(group)}")
+            return {}
+        out = {}
+        for name, body in group.items():
+            v = _section(body, _SCHEMA[f"{section}.*"], f"{section}.{name}", problem)
+            if not v.get("__invalid__"):
+                out[name] = v
+        return out
+
+    layers = {
+        name: LayerConfig(
+            name=name,
+            key_path=f"layers.{name}",
+            path=_resolve(base, v["file"]),
+            options=_read_options(v, ("layer", "crs", "x", "y", "lon", "lat", "sep", "decimal", "encoding")),
+            year=v["year"],
+            date=v["date"],
+            description=v["description"],
+        )
+        for name, v in named("layers").items()
+    }
+    tables = {
+        name: TableConfig(
+            name=name,
+            key_path=f"tables.{name}",
+            path=_resolve(base, v["file"]),
+            options=_read_options(v, ("sheet", "sep", "decimal", "encoding")),
+            key=v["key"],
+            unit=v["unit"],
+            year=v["year"],
+            date=v["date"],
+            description=v["description"],
+        )
+        for name, v in named("tables").items()
+    }
+    crosswalks = {
+        name: CrosswalkConfig(
+            name=name,
+            key_path=f"crosswalks.{name}",
+            path=_resolve(base, v["file"]),
+            options=_read_options(v, ("sheet", "sep", "decimal", "encoding")),
+            from_column=v["from"],
+            stadsdel=v["stadsdel"],
+            weight=v["weight"],
+            description=v["description"],
+        )
+        for name, v in named("crosswalks").items()
+    }
+
+    rd = _section(data.get("risk_distance", {}), _SCHEMA["risk_distance"], "risk_distance", problem)
+    fl = _section(data.get("flood", {}), _SCHEMA["flood"], "flood", problem)
+    sup = _section(data.get("suppression", {}), _SCHEMA["suppression"], "suppression", problem)
+    top = _section(data.get("topology", {}), _SCHEMA["topology"], "topology", problem)
+    if sup["min_count"] < 0:
+        problem("suppression.min_count", f"must be 0 or more, not {sup['min_count']}")
+    for key in ("overlap_tolerance_m2", "gap_tolerance_m2"):
+        if top[key] < 0:
+            problem(f"topology.{key}", f"must be 0 or more, not {top[key]}")
+    risk = RiskDistance(layer=rd["layer"], distance_m=rd["distance_m"], zones_m=rd["zones_m"])
+    for message in risk.problems():
+        problem("risk_distance", message)
+    levels = fl["levels"]
+    if levels is not None and any(not b > a for a, b in zip(levels, levels[1:])):
+        problem("flood.levels", f"must increase, lowest level first, not {list(levels)}")
+    settings = Settings(
+        risk_distance=risk,
+        flood=FloodLevels(layer=fl["layer"], column=fl["column"], levels=levels),
+        min_count=sup["min_count"],
+        overlap_tolerance_m2=top["overlap_tolerance_m2"],
+        gap_tolerance_m2=top["gap_tolerance_m2"],
+    )
+    config = CityConfig(
+        path=path,
+        name=city["name"] or path.stem,
+        crs=city["crs"],
+        areas=areas,
+        organisation=organisation,
+        layers=layers,
+        tables=tables,
+        crosswalks=crosswalks,
+        settings=settings,
+    )
+    return config, problems
