@@ -2,7 +2,8 @@
 #   make demo    build the extension and run the main job on the bundled demo city
 #   make check   build and run every test (what CI runs)
 # Everything installs into .venv, made here; one release build of the Rust
-# core serves both the Rust tests and the Python extension.
+# core serves both the Rust tests and the Python extension (clippy adds one
+# check build).
 #   make bench   the side-by-side benchmark (benchmarks/README.md), in its own
 #                venv benchmarks/.venv; BENCH_ARGS passes options to run.py
 
@@ -12,7 +13,7 @@ PY     := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo check venv develop test-rust test-python fmt clean bench bench-venv
+.PHONY: demo check venv develop lint test-rust test-python fmt clean bench bench-venv
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +29,23 @@ develop: venv
 demo: develop
 	$(VENV)/bin/lagesbild demo
 
-test-rust:
+# Style and types: rustfmt, clippy on every target with warnings as errors
+# (a check build of the dependencies, apart from the release build), ruff
+# with the docstring rules, and the native module's stubs against the
+# built extension.
+lint: venv
 	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	$(VENV)/bin/ruff check .
+
+test-rust:
 	cargo test --release -p lagesbild
 
 test-python: develop
+	$(PY) -m mypy.stubtest lagesbild._lagesbild
 	$(PY) -m pytest
 
-check: venv test-rust test-python
+check: venv lint test-rust test-python
 
 # The benchmark has its own venv (geopandas, DuckDB, SedonaDB pinned in
 # benchmarks/requirements.txt) so the test venv stays lean; the extension is

@@ -23,11 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import lagesbild as lb
 import numpy as np
 import polars as pl
 import shapely
-
-import lagesbild as lb
 
 ROOT = Path(__file__).resolve().parent.parent
 STOCKHOLM = ROOT.parent / "shared" / "data" / "stockholm"

@@ -24,7 +24,8 @@ paths. The workloads (see ``benchmarks/README.md``):
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 #: Points within this many metres of a route count in W3.
 W3_DISTANCE = 150.0

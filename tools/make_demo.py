@@ -24,11 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import lagesbild as lb
 import numpy as np
 import polars as pl
 import shapely
-
-import lagesbild as lb
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "demo"

@@ -13,21 +13,9 @@ Examples
 Crs(EPSG:3011, SWEREF99 18 00)
 """
 
-from lagesbild import config  # the configuration file's format, as lb.config
+from lagesbild import config as config  # the configuration file's format, as lb.config
 from lagesbild._lagesbild import Crs, __version__
 from lagesbild.city import City, demo
-from lagesbild.exceptions import (
-    ColumnNotFoundError,
-    ConfigError,
-    ConfigProblem,
-    CrsError,
-    EmptyLayerError,
-    FileNotFoundError,
-    FormatError,
-    InvalidArgumentError,
-    InvalidGeometryError,
-    LagesbildError,
-)
 from lagesbild.engine import (
     area_topology,
     assign,
@@ -41,6 +29,18 @@ from lagesbild.engine import (
     sjoin,
     threads,
     within_distance,
+)
+from lagesbild.exceptions import (
+    ColumnNotFoundError,
+    ConfigError,
+    ConfigProblem,
+    CrsError,
+    EmptyLayerError,
+    FileNotFoundError,
+    FormatError,
+    InvalidArgumentError,
+    InvalidGeometryError,
+    LagesbildError,
 )
 from lagesbild.io import list_layers, read, read_table
 from lagesbild.layer import Layer

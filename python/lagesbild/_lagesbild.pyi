@@ -6,10 +6,33 @@ contiguous numpy arrays (float64, uint32); row positions (uint32,
 """
 
 from os import PathLike
-from typing import Any
+from typing import Any, final
 
+__all__ = [
+    "Crs",
+    "Layer",
+    "__version__",
+    "area_topology",
+    "assign",
+    "buffer",
+    "dissolve",
+    "info",
+    "length_within",
+    "list_layers",
+    "nearest",
+    "overlay",
+    "overlay_area",
+    "read",
+    "read_table",
+    "set_threads",
+    "sjoin",
+    "threads",
+    "transform_xy",
+    "within_distance",
+]
 __version__: str
 
+@final
 class Crs:
     """A coordinate reference system, identified by its EPSG code."""
 
@@ -23,12 +46,13 @@ class Crs:
     def to_wkt(self) -> str: ...
     def to_projjson(self) -> str: ...
     def to_string(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, tuple[int]]: ...
 
 def transform_xy(xs: Any, ys: Any, from_: Crs, to: Crs) -> tuple[bytes, bytes]: ...
 
+@final
 class Layer:
     """Geometries in one CRS (the attributes live in lagesbild.Layer)."""
 
@@ -93,7 +117,7 @@ def info(
 ) -> str: ...
 def set_threads(n: int) -> None: ...
 def threads() -> int: ...
-def assign(points: Layer | tuple[Any, Any], areas: Layer, none_as: int = 0xFFFFFFFF) -> bytes: ...
+def assign(points: Layer | tuple[Any, Any], areas: Layer, none_as: int = ...) -> bytes: ...
 def sjoin(left: Layer, right: Layer, predicate: str) -> tuple[bytes, bytes]: ...
 def overlay_area(zones: Layer, areas: Layer) -> tuple[bytes, bytes, bytes]: ...
 def overlay(zones: Layer, areas: Layer) -> tuple[Layer, bytes, bytes]: ...

@@ -21,7 +21,9 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lagesbild", description="Geospatial analysis for municipal safety and risk planning.")
+    p = argparse.ArgumentParser(
+        prog="lagesbild", description="Geospatial analysis for municipal safety and risk planning."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     info = sub.add_parser(
         "info",
@@ -41,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--encoding", help="CSV encoding: utf-8 or windows-1252 (default: detected)")
     job = sub.add_parser(
         "demo",
-        help="the main job: load and check a city (the bundled demo by default) and show where its hazards meet the stadsdelar",
+        help="the main job: load and check a city (the bundled demo by default) "
+        "and show where its hazards meet the stadsdelar",
     )
     job.add_argument("--config", metavar="TOML", help="a city configuration instead of the demo city")
     job.add_argument("--year", type=int, help="the report year (default: the last year with incidents)")

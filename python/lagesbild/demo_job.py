@@ -28,7 +28,10 @@ __all__ = ["run"]
 
 def _suppress(df: pl.DataFrame, cols: list[str], threshold: int) -> pl.DataFrame:
     return df.with_columns(
-        [pl.when(pl.col(c) < threshold).then(pl.lit(f"<{threshold}")).otherwise(pl.col(c).cast(pl.String)).alias(c) for c in cols]
+        [
+            pl.when(pl.col(c) < threshold).then(pl.lit(f"<{threshold}")).otherwise(pl.col(c).cast(pl.String)).alias(c)
+            for c in cols
+        ]
     )
 
 
@@ -59,7 +62,11 @@ def _run(config: str | None, year: int | None) -> str:
         inc = incidents.attributes.with_columns(
             assign(incidents, areas, key=sdo).alias(sdo)
         ).filter(pl.col(date_col).dt.year() == year)
-        table = inc.pivot(on="tema", index=sdo, values="handelse_id", aggregate_function="len").fill_null(0).sort(pl.col(sdo).cast(pl.String))
+        table = (
+            inc.pivot(on="tema", index=sdo, values="handelse_id", aggregate_function="len")
+            .fill_null(0)
+            .sort(pl.col(sdo).cast(pl.String))
+        )
         themes = [c for c in table.columns if c != sdo]
         table = table.with_columns(pl.sum_horizontal(themes).alias("alla"))
         out += ["", f"Incidents {year} per stadsdelsområde and theme (fewer than {hide} shown as <{hide}):",
@@ -91,8 +98,16 @@ def _run(config: str | None, year: int | None) -> str:
             dist_text = f"{dist:g} m"
         exposed = attrs.group_by("kategori").agg(
             pl.len().alias("antal"),
-            *( [pl.col("flood_level").is_not_null().sum().alias("i översvämningszon")] if "flood_level" in attrs.columns else [] ),
-            *( [pl.col("near_route").sum().alias(f"inom {dist_text} från farligt gods")] if "near_route" in attrs.columns else [] ),
+            *(
+                [pl.col("flood_level").is_not_null().sum().alias("i översvämningszon")]
+                if "flood_level" in attrs.columns
+                else []
+            ),
+            *(
+                [pl.col("near_route").sum().alias(f"inom {dist_text} från farligt gods")]
+                if "near_route" in attrs.columns
+                else []
+            ),
         ).sort("antal", descending=True)
         out += ["", "Critical facilities by category: in a flood zone, and near a dangerous-goods route:", str(exposed)]
 

@@ -74,21 +74,30 @@ def _need_layer(value: object, arg: str, fn: str) -> Layer:
 def _points(
     points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
 ) -> _lagesbild.Layer | tuple[np.ndarray, np.ndarray]:
-    """The points for the core: a point layer's native half, or float64
-    coordinate arrays of a DataFrame in ``other``'s CRS (transformed from
-    ``crs`` when that differs). The core checks a layer's CRS."""
+    """The points for the core.
+
+    A point layer's native half, or float64 coordinate arrays of a
+    DataFrame in ``other``'s CRS (transformed from ``crs`` when that
+    differs). The core checks a layer's CRS.
+    """
     if isinstance(points, Layer):
         if crs is not None:
             msg = f"{fn}: crs= is for a DataFrame of coordinates; a Layer knows its CRS (use to_crs)"
             raise InvalidArgumentError(msg)
         return points._inner
     if not isinstance(points, pl.DataFrame):
-        msg = f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, not {type(points).__name__}"
+        msg = (
+            f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, "
+            f"not {type(points).__name__}"
+        )
         raise TypeError(msg)
     arrays = []
     for col in (x, y):
         if col not in points.columns:
-            msg = f"{fn}: the points have no column {col!r} (columns: {', '.join(points.columns)}); name the coordinate columns with x= and y="
+            msg = (
+                f"{fn}: the points have no column {col!r} (columns: {', '.join(points.columns)}); "
+                "name the coordinate columns with x= and y="
+            )
             raise ColumnNotFoundError(msg, column=col)
         s = points.get_column(col)
         if not s.dtype.is_numeric():
@@ -122,8 +131,10 @@ def _by_rows(values: pl.Series, rows: pl.Series, name: str) -> pl.Series:
 
 
 def _by_padded_rows(values: pl.Series, rows: np.ndarray, name: str) -> pl.Series:
-    """``values`` at row positions where ``len(values)`` means none: one
-    gather from the values with a null appended, no null mask built."""
+    """``values`` at row positions where ``len(values)`` means none.
+
+    One gather from the values with a null appended, no null mask built.
+    """
     values = _as_enum(values)
     padded = values.extend(pl.Series([None], dtype=values.dtype))
     return padded.gather(pl.Series("idx", rows, dtype=pl.UInt32)).alias(name)
@@ -191,9 +202,11 @@ def assign(
 def _joined_attributes(
     left: Layer, right: Layer, li: pl.Series, ri: pl.Series, names: tuple[str, str]
 ) -> pl.DataFrame:
-    """Both attribute sets at the row positions ``li`` and ``ri`` (null rows
-    give nulls), clashing names suffixed ``_left``/``_right``, then the row
-    positions as Int64 columns named ``names``."""
+    """Both attribute sets at the row positions ``li`` and ``ri``.
+
+    Null rows give nulls; clashing names are suffixed ``_left``/``_right``;
+    then the row positions as Int64 columns named ``names``.
+    """
     lattrs, rattrs = left._attrs, right._attrs
     clash = (set(lattrs.columns) & set(rattrs.columns)) | (set(names) & (set(lattrs.columns) | set(rattrs.columns)))
     lattrs = lattrs.rename({c: f"{c}_left" for c in lattrs.columns if c in clash})
@@ -236,8 +249,11 @@ def sjoin(
     ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10))]}), crs=3011)
     >>> pts = lb.Layer.from_polars(pl.DataFrame({"id": [1, 2],
     ...     "geometry": [shapely.to_wkb(shapely.Point(5, 5)), shapely.to_wkb(shapely.Point(50, 5))]}), crs=3011)
-    >>> lb.sjoin(pts, areas, how="left").attributes.to_dicts()
-    [{'id': 1, 'name': 'a', 'left_index': 0, 'right_index': 0}, {'id': 2, 'name': None, 'left_index': 1, 'right_index': None}]
+    >>> joined = lb.sjoin(pts, areas, how="left")
+    >>> joined.columns
+    ['id', 'name', 'left_index', 'right_index']
+    >>> joined.attributes.rows()
+    [(1, 'a', 0, 0), (2, None, 1, None)]
     """
     _need_layer(left, "left", "sjoin")
     _need_layer(right, "right", "sjoin")
@@ -260,7 +276,10 @@ def _pair_frame(
     a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, rows_b: np.ndarray, measure: np.ndarray, name: str
 ) -> pl.DataFrame:
     if a_values.name == b_values.name:
-        msg = f"the two key columns are both called {a_values.name!r}; rename one (for example with Layer.with_attributes)"
+        msg = (
+            f"the two key columns are both called {a_values.name!r}; "
+            "rename one (for example with Layer.with_attributes)"
+        )
         raise InvalidArgumentError(msg, column=a_values.name)
     df = pl.DataFrame(
         {
@@ -332,8 +351,11 @@ def overlay(zones: Layer, areas: Layer) -> Layer:
     Examples
     --------
     >>> import shapely
-    >>> z = lb.Layer.from_polars(pl.DataFrame({"level": [1.5], "geometry": [shapely.to_wkb(shapely.box(0, 0, 15, 10))]}), crs=3006)
-    >>> a = lb.Layer.from_polars(pl.DataFrame({"name": ["a", "b"], "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)), shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3006)
+    >>> def layer(col, names, boxes):
+    ...     return lb.Layer.from_polars(pl.DataFrame({col: names,
+    ...         "geometry": [shapely.to_wkb(shapely.box(*b)) for b in boxes]}), crs=3006)
+    >>> z = layer("level", [1.5], [(0, 0, 15, 10)])
+    >>> a = layer("name", ["a", "b"], [(0, 0, 10, 10), (10, 0, 20, 10)])
     >>> pieces = lb.overlay(z, a)
     >>> pieces["name"].to_list(), pieces.area().to_list()
     (['a', 'b'], [100.0, 50.0])
@@ -437,7 +459,8 @@ def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> p
     >>> routes = lb.Layer.from_polars(pl.DataFrame({"klass": ["primär"],
     ...     "geometry": [shapely.to_wkb(shapely.LineString([(-5, 5), (15, 5)]))]}), crs=3011)
     >>> areas = lb.Layer.from_polars(pl.DataFrame({"name": ["a", "b"],
-    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)), shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3011)
+    ...     "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10)),
+    ...                  shapely.to_wkb(shapely.box(10, 0, 20, 10))]}), crs=3011)
     >>> lb.length_within(routes, areas, line_key="klass", area_key="name").rows()
     [('primär', 'a', 10.0), ('primär', 'b', 5.0)]
     """
@@ -450,9 +473,10 @@ def length_within(lines: Layer, areas: Layer, line_key: str, area_key: str) -> p
 
 
 def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
-    """Each feature grown by ``distance`` metres (shrunk, for a negative
-    distance and polygons), with round joins and caps of ``quad_segs``
-    segments per quarter circle, as GEOS does by default. Invalid polygons
+    """Each feature grown by ``distance`` metres.
+
+    Shrunk, for a negative distance and polygons, with round joins and caps
+    of ``quad_segs`` segments per quarter circle, as GEOS does by default. Invalid polygons
     (self-intersections, bow-ties) are refused with the feature named: their
     buffer would be a guess. A spike of no width on a polygon (its boundary
     going out and back along itself, narrower than a hundred-millionth of

@@ -113,7 +113,7 @@ def read_table(
     decimal: str | None = None,
     encoding: str | None = None,
 ) -> pl.DataFrame:
-    """Read a table without geometry from CSV or an Excel workbook (``.xlsx``).
+    r"""Read a table without geometry from CSV or an Excel workbook (``.xlsx``).
 
     Survey results and risk registers often arrive so: ``;``-separated
     with decimal commas in Windows-1252, or as a sheet of a workbook.
@@ -136,7 +136,7 @@ def read_table(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "enkät.csv"
-    >>> _ = p.write_bytes("område;andel_oroliga;svarande\\nVÅRBERG;0,31;412\\n".encode("cp1252"))
+    >>> _ = p.write_bytes("område;andel_oroliga;svarande\nVÅRBERG;0,31;412\n".encode("cp1252"))
     >>> lb.read_table(p)
     shape: (1, 3)
     ┌─────────┬───────────────┬──────────┐

@@ -137,7 +137,9 @@ class Layer:
         crs = Crs(epsg) if epsg is not None else Crs(gdf.crs.to_wkt())
         geom_name = gdf.geometry.name
         attrs = gdf.drop(columns=[geom_name])
-        wkb = pl.Series("__wkb__", list(shapely.to_wkb(gdf.geometry.values, byte_order=1, flavor="iso")), dtype=pl.Binary)
+        wkb = pl.Series(
+            "__wkb__", list(shapely.to_wkb(gdf.geometry.values, byte_order=1, flavor="iso")), dtype=pl.Binary
+        )
         # A GeoDataFrame of geometry alone gives a frame of the one column.
         df = pl.from_pandas(attrs.reset_index(drop=True)).hstack([wkb]) if len(attrs.columns) else wkb.to_frame()
         return cls.from_polars(df, geometry="__wkb__", crs=crs, name=name or "GeoDataFrame")
@@ -369,7 +371,7 @@ class Layer:
         keep_crs: bool = False,
         encoding: str | None = None,
     ) -> None:
-        """Write the layer; the format follows the extension.
+        r"""Write the layer; the format follows the extension.
 
         The file is written to a temporary name and renamed into place, so a
         failure leaves the old file (or none) rather than half a file. The
@@ -429,7 +431,7 @@ class Layer:
         >>> df = pl.DataFrame({"namn": ["VÅRBERG"], "geometry": [shapely.to_wkb(shapely.Point(142_000, 6_572_000))]})
         >>> shp = out.with_name("platser.shp")
         >>> lb.Layer.from_polars(df, crs=3011).write(shp, encoding="windows-1252")
-        >>> shp.with_suffix(".cpg").read_text(), b"V\\xc5RBERG" in shp.with_suffix(".dbf").read_bytes()
+        >>> shp.with_suffix(".cpg").read_text(), b"V\xc5RBERG" in shp.with_suffix(".dbf").read_bytes()
         ('1252', True)
         >>> lb.read(shp)["namn"].to_list()
         ['VÅRBERG']

@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 import shapely
 
-
 SQUARES = {"ALBY": (0, 0), "BJÖRKBY": (1, 0), "CEDERSTAD": (0, 1), "DALEN": (1, 1)}
 
 

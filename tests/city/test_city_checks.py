@@ -12,7 +12,6 @@ import lagesbild as lb
 import polars as pl
 import pytest
 import shapely
-
 from city_helpers import (
     SMALL_TOML,
     SQUARES,

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from city_helpers import edit
 
 

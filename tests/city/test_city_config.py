@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import lagesbild as lb
-
 from city_helpers import edit, load_error, one_problem
 
 

@@ -13,7 +13,6 @@ import lagesbild as lb
 import polars as pl
 import pytest
 import shapely
-
 from city_helpers import SQUARES, edit, load_error, one_problem, organisation_rows, square
 
 

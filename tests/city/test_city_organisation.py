@@ -12,7 +12,6 @@ from pathlib import Path
 import lagesbild as lb
 import polars as pl
 import pytest
-
 from city_helpers import organisation_rows
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import lagesbild as lb
 import polars as pl
 import pytest
-
 from city_helpers import load_error, one_problem
 
 

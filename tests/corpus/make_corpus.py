@@ -390,7 +390,7 @@ def _duckdb_table(con: Any, *, lonlat: bool = False) -> None:
             from pyproj import Transformer
 
             tr = Transformer.from_crs(3011, 4326, always_xy=True)
-            g = shapely.transform(g, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+            g = shapely.transform(g, lambda xy, tr=tr: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
         antal = None if i == 3 else (i * 1000003 - 2)
         vikt = None if i == 1 else round(i * 2.75 - 1.125, 6)
         datum = None if i == 2 else (dt.date(2020, 1, 31) + dt.timedelta(days=37 * i)).isoformat()

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import lagesbild as lb
 import numpy as np
 import polars as pl
 import pyogrio
 import pytest
 import shapely
-
-import lagesbild as lb
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"

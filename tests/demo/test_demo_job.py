@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import lagesbild as lb
 import polars as pl
 import pytest
-
-import lagesbild as lb
 from lagesbild.demo_job import run
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -7,9 +7,8 @@ from __future__ import annotations
 import lagesbild as lb
 import numpy as np
 import polars as pl
-from shapely.geometry import MultiPolygon, Point, Polygon, box
-
 from engine_helpers import DONUT, EAST, WEST, layer, reversed_rings, xy
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 
 def test_assign_interior_shared_edge_vertex_outer_boundary_and_outside() -> None:

@@ -8,9 +8,8 @@ import math
 import lagesbild as lb
 import pytest
 import shapely
-from shapely.geometry import LineString, Point, box
-
 from engine_helpers import DONUT, layer, reversed_rings
+from shapely.geometry import LineString, Point, box
 
 
 def regular_polygon_area(radius: float, sides: int) -> float:

@@ -8,9 +8,8 @@ import math
 import lagesbild as lb
 import polars as pl
 import pytest
-from shapely.geometry import LineString, MultiLineString, Point, box
-
 from engine_helpers import layer, xy
+from shapely.geometry import LineString, MultiLineString, Point, box
 
 
 def test_within_distance_exact_distances() -> None:

@@ -9,10 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
-
 from engine_helpers import EAST, WEST, layer, xy
-
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 # ---------------------------------------------------------------------------
 # Bad input: types, columns, CRSs, empty layers, geometry types

@@ -28,11 +28,10 @@ import numpy as np
 import polars as pl
 import pytest
 import shapely
+from engine_helpers import layer
 from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString, Point
-
-from engine_helpers import layer
 
 EXAMPLES = int(os.environ.get("LAGESBILD_HYPOTHESIS_EXAMPLES", "100"))
 SETTINGS = settings(

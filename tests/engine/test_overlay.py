@@ -6,10 +6,8 @@ from __future__ import annotations
 import lagesbild as lb
 import pytest
 import shapely
-from shapely.geometry import LineString, MultiLineString, Polygon, box
-
 from engine_helpers import DONUT, EAST, WEST, layer, reversed_rings
-
+from shapely.geometry import LineString, MultiLineString, Polygon, box
 
 # ---------------------------------------------------------------------------
 # overlay_area and overlay

@@ -6,9 +6,8 @@ from __future__ import annotations
 import lagesbild as lb
 import polars as pl
 import shapely
-from shapely.geometry import LineString, Point, box
-
 from engine_helpers import DONUT, EAST, WEST, layer
+from shapely.geometry import LineString, Point, box
 
 
 def pairs(joined: lb.Layer) -> list[tuple[int, int | None]]:

@@ -7,9 +7,8 @@ import lagesbild as lb
 import numpy as np
 import polars as pl
 import pytest
-from shapely.geometry import LineString, Point, box
-
 from engine_helpers import layer
+from shapely.geometry import LineString, Point, box
 
 
 @pytest.fixture

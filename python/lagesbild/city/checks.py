@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from itertools import pairwise
 
 import polars as pl
 
@@ -91,10 +92,13 @@ def check_time_columns(df: pl.DataFrame, meta: SourceInfo) -> list[ConfigProblem
 def check_organisation(
     org: pl.DataFrame, meta: SourceInfo, known: set[str]
 ) -> tuple[pl.DataFrame | None, list[Period], list[ConfigProblem]]:
-    """The organisation: dates, periods that follow each other without
-    overlaps or gaps, every known stadsdel once in each period, one code per
-    name. Returns the checked rows and the periods (``None`` and ``[]`` when
-    something is wrong)."""
+    """Check the organisation table.
+
+    Dates, periods that follow each other without overlaps or gaps, every
+    known stadsdel once in each period, one code per name. Returns the
+    checked rows and the periods (``None`` and ``[]`` when something is
+    wrong).
+    """
     problems = Problems()
     if not isinstance(org, pl.DataFrame):
         problems.about(meta, f"the organisation must be a polars DataFrame, not {type(org).__name__}")
@@ -139,7 +143,7 @@ def check_organisation(
         good = False
     periods = org.select("giltig_fran", "giltig_till").unique().sort("giltig_fran", "giltig_till", nulls_last=True)
     spans = [(r[0], r[1]) for r in periods.iter_rows()]
-    for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+    for (a0, a1), (b0, b1) in pairwise(spans):
         if a1 is None or a1 >= b0:
             problems.about(
                 meta,
@@ -206,9 +210,12 @@ def _as_dates(s: pl.Series) -> pl.Series | None:
 def check_crosswalk(
     df: pl.DataFrame, meta: SourceInfo, known: set[str]
 ) -> tuple[pl.DataFrame | None, list[ConfigProblem]]:
-    """A crosswalk: known stadsdelar, weights from 0 to 1 that add up to 1 per
-    unit. Returns it as ``from``, ``stadsdel``, ``weight`` (``None`` when
-    something is wrong)."""
+    """Check a crosswalk.
+
+    Known stadsdelar, weights from 0 to 1 that add up to 1 per unit. Returns
+    it as ``from``, ``stadsdel``, ``weight`` (``None`` when something is
+    wrong).
+    """
     problems = Problems()
     if not isinstance(df, pl.DataFrame):
         problems.about(meta, f"crosswalk {meta.name!r} must be a polars DataFrame, not {type(df).__name__}")
@@ -266,9 +273,12 @@ def check_table(
     crosswalks: Mapping[str, pl.DataFrame],
     sources: Mapping[tuple[str, str], SourceInfo],
 ) -> list[ConfigProblem]:
-    """A table: its key column names units of its unit (stadsdelar, the
-    stadsdelsområden of some period — ``sdo_names``, ``None`` without an
-    organisation — or a crosswalk's units); its year and date columns."""
+    """Check a table.
+
+    Its key column names units of its unit (stadsdelar, the stadsdelsområden
+    of some period — ``sdo_names``, ``None`` without an organisation — or a
+    crosswalk's units); its year and date columns.
+    """
     problems = Problems()
     if meta.key is not None:
         if meta.key not in df.columns:
@@ -374,8 +384,11 @@ def check_settings(
 def check_topology(
     areas: Layer, meta: SourceInfo, settings: Settings
 ) -> tuple[pl.DataFrame, list[ConfigProblem]]:
-    """Overlaps and gaps between the areas: those beyond the tolerances are
-    problems, the others are returned as the findings."""
+    """Overlaps and gaps between the areas.
+
+    Those beyond the tolerances are problems, the others are returned as the
+    findings.
+    """
     problems = Problems()
     try:
         topo = area_topology(areas)

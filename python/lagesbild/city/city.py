@@ -244,14 +244,16 @@ class City:
     def layer(self, name: str) -> Layer:
         """One of the city's layers by name (the error lists the others)."""
         if name not in self.layers:
-            msg = f"{self.name}: no layer {name!r}{suggest_text(name, list(self.layers))} (layers: {', '.join(self.layers) or 'none'})"
+            known = ", ".join(self.layers) or "none"
+            msg = f"{self.name}: no layer {name!r}{suggest_text(name, list(self.layers))} (layers: {known})"
             raise InvalidArgumentError(msg)
         return self.layers[name]
 
     def table(self, name: str) -> pl.DataFrame:
         """One of the city's tables by name (the error lists the others)."""
         if name not in self.tables:
-            msg = f"{self.name}: no table {name!r}{suggest_text(name, list(self.tables))} (tables: {', '.join(self.tables) or 'none'})"
+            known = ", ".join(self.tables) or "none"
+            msg = f"{self.name}: no table {name!r}{suggest_text(name, list(self.tables))} (tables: {known})"
             raise InvalidArgumentError(msg)
         return self.tables[name]
 

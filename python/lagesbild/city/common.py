@@ -1,5 +1,8 @@
-"""What the modules of the city share: the record of each source, the list of
-problems found, and the small helpers their messages and checks use."""
+"""What the modules of the city share.
+
+The record of each source, the list of problems found, and the small
+helpers their messages and checks use.
+"""
 
 from __future__ import annotations
 
@@ -36,9 +39,11 @@ class Problems:
         self.items: list[ConfigProblem] = []
 
     def add(self, message: str, *, path: str | None = None, key: str | None = None) -> None:
+        """A problem about ``path`` (a file) and ``key`` (a configuration key)."""
         self.items.append(ConfigProblem(message, path=path, key=key))
 
     def about(self, meta: SourceInfo, message: str, key: str | None = None) -> None:
+        """A problem about one source, keyed by its section (``layers.vatten.key``)."""
         section = {"layer": "layers", "table": "tables", "crosswalk": "crosswalks"}.get(meta.kind)
         where = f"{section}.{meta.name}" if section else meta.kind
         if key is not None and "." not in key:
@@ -50,6 +55,7 @@ class Problems:
 
 
 def shown(values: Iterable[Any], limit: int = 8) -> str:
+    """The first ``limit`` values, quoted, and how many more there are."""
     vs = [repr(v) for v in values]
     more = f" and {len(vs) - limit} more" if len(vs) > limit else ""
     return ", ".join(vs[:limit]) + more
@@ -67,6 +73,7 @@ def unknown_names(values: Iterable[str], known: Sequence[str], limit: int = 8) -
 
 
 def suggest_text(word: str, choices: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -75,10 +82,12 @@ def suggest_text(word: str, choices: list[str]) -> str:
 
 
 def columns_missing(df: pl.DataFrame, columns: Iterable[str]) -> list[str]:
+    """The columns of ``columns`` that ``df`` lacks, in order."""
     return [c for c in columns if c not in df.columns]
 
 
 def eq_or_null(column: str, value: dt.date | None) -> pl.Expr:
+    """``column == value``, or ``column is null`` for ``None`` (an open end)."""
     return pl.col(column).is_null() if value is None else pl.col(column) == value
 
 
@@ -95,6 +104,7 @@ def year_column(df: pl.DataFrame, column: str) -> pl.Series | str:
 
 
 def date_years(df: pl.DataFrame, column: str) -> pl.Series | str:
+    """The years of a date column, or a message saying why it is not one."""
     s = df[column]
     if s.dtype == pl.Date or isinstance(s.dtype, pl.Datetime):
         return s.dt.year().cast(pl.Int64)

@@ -14,6 +14,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ class RiskDistance:
         if not self.distance_m > 0:
             found.append(f"distance_m must be positive, not {self.distance_m}")
         edges = list(self.zones_m.values())
-        if any(not b > a for a, b in zip([0.0, *edges], edges)):
+        if any(not b > a for a, b in pairwise([0.0, *edges])):
             found.append(f"zones_m must increase from the route outwards, not {dict(self.zones_m)}")
         elif edges and edges[-1] != self.distance_m:
             found.append(
@@ -359,7 +360,7 @@ def _read_options(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, An
 
 
 def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[ConfigProblem]]:
-    """Parse and check a city TOML file.
+    r"""Parse and check a city TOML file.
 
     Every unknown key and wrongly typed value is reported, not only the
     first. Files are not opened here.
@@ -380,7 +381,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     >>> import tempfile, pathlib
     >>> from lagesbild.config import parse_config
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "city.toml"
-    >>> _ = p.write_text('[areas]\\nfiel = "a.shp"\\n[suppression]\\nmin_count = "5"\\n')
+    >>> _ = p.write_text('[areas]\nfiel = "a.shp"\n[suppression]\nmin_count = "5"\n')
     >>> config, problems = parse_config(p)
     >>> for problem in problems:
     ...     print(problem.key, "|", problem.message)
@@ -513,7 +514,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     for message in risk.problems():
         problem("risk_distance", message)
     levels = fl["levels"]
-    if levels is not None and any(not b > a for a, b in zip(levels, levels[1:])):
+    if levels is not None and any(not b > a for a, b in pairwise(levels)):
         problem("flood.levels", f"must increase, lowest level first, not {list(levels)}")
     settings = Settings(
         risk_distance=risk,

@@ -48,8 +48,11 @@ def years(city: City, name: str) -> list[int]:
 
 
 def sources(city: City) -> pl.DataFrame:
-    """Every source of the city: ``kind``, ``name``, ``path``, ``rows``, ``geometry``,
-    ``source_crs`` (as read), ``crs`` (as held), ``years``, ``description``."""
+    """Every source of the city, one row each.
+
+    Columns ``kind``, ``name``, ``path``, ``rows``, ``geometry``,
+    ``source_crs`` (as read), ``crs`` (as held), ``years``, ``description``.
+    """
     rows = []
     for (kind, name), meta in city._sources.items():
         geom = crs = None
@@ -141,10 +144,10 @@ def inputs(city: City) -> pl.DataFrame:
 
 
 def summary(city: City) -> str:
-    """A plain-text summary: sources with counts, geometry types, CRSs and years;
-    the organisation's periods; the settings; the findings.
+    """A plain-text summary of the city.
 
-    This is what ``lagesbild info --config FILE`` prints.
+    Sources with counts, geometry types, CRSs and years; the organisation's
+    periods; the settings; the findings. This is what ``lagesbild info --config FILE`` prints.
 
     Examples
     --------
@@ -239,7 +242,7 @@ def summary(city: City) -> str:
             )
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         for row in table:
-            cells = [c.ljust(w) for c, w in zip(row, widths) if w]
+            cells = [c.ljust(w) for c, w in zip(row, widths, strict=True) if w]
             lines.append(("  " + "  ".join(cells)).rstrip())
 
     block("layer", "layers")

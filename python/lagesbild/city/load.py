@@ -284,8 +284,10 @@ def working_crs(
 def to_working(
     layer: Layer, meta: SourceInfo, working: Crs | None
 ) -> tuple[Layer, SourceInfo, list[ConfigProblem]]:
-    """The layer in the working CRS (logged when transformed), and its source
-    record with the CRS it came in."""
+    """The layer in the working CRS (logged when transformed).
+
+    Also its source record, with the CRS it came in.
+    """
     problems = Problems()
     src = layer.crs
     read_as = replace(meta, source_crs=f"EPSG:{src.epsg}")

@@ -57,8 +57,10 @@ def organisation_date(when: int | dt.date) -> dt.date:
 
 @dataclass(frozen=True, eq=False)
 class Organisation:
-    """A city's organisation over time, checked: no overlapping periods, no gaps,
-    every stadsdel in one stadsdelsområde in each period.
+    """A city's organisation over time, checked.
+
+    No overlapping periods, no gaps, every stadsdel in one stadsdelsområde
+    in each period.
 
     Attributes
     ----------
@@ -94,8 +96,10 @@ class Organisation:
         )
 
     def period(self, when: int | dt.date) -> Period:
-        """The period in force on the date of a report year (or a date); outside
-        them all, the nearest, with a warning."""
+        """The period in force on the date of a report year (or a date).
+
+        Outside them all, the nearest, with a warning.
+        """
         day = organisation_date(when)
         for p0, p1 in self.spans:
             if p0 <= day and (p1 is None or day <= p1):
@@ -132,8 +136,10 @@ class Organisation:
         return areas.with_attributes(joined)
 
     def crosswalk(self, when: int | dt.date, weights: pl.DataFrame | None, areas: Layer | None) -> pl.DataFrame:
-        """The stadsdelsområden of ``when`` → their stadsdelar, weighted by
-        ``weights`` (or by the areas' area)."""
+        """The stadsdelsområden of ``when`` → their stadsdelar.
+
+        Weighted by ``weights`` (or by the areas' area).
+        """
         org = self.in_force(when).select("stadsdel", "sdo_namn")
         if weights is None:
             assert areas is not None
@@ -171,8 +177,11 @@ def _of(city: City) -> Organisation:
 
 
 def periods(city: City) -> pl.DataFrame:
-    """The organisation's periods: ``giltig_fran``, ``giltig_till`` (null while in force),
-    ``stadsdelsomraden`` and ``stadsdelar`` (how many of each)."""
+    """The organisation's periods, one row each.
+
+    Columns ``giltig_fran``, ``giltig_till`` (null while in force),
+    ``stadsdelsomraden`` and ``stadsdelar`` (how many of each).
+    """
     if city._organisation is None:
         return pl.DataFrame(
             schema={

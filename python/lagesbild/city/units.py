@@ -1,5 +1,7 @@
-"""Moving tables between area levels: to the stadsdelar, to the stadsdelsområden
-of each report year, and to the whole city.
+"""Moving tables between area levels.
+
+To the stadsdelar, to the stadsdelsområden of each report year, and to the
+whole city.
 
 These are the city's methods :meth:`City.to_stadsdelar
 <lagesbild.City.to_stadsdelar>`, :meth:`~lagesbild.City.to_stadsdelsomraden`
@@ -125,11 +127,15 @@ def to_stadsdelar(
             raise InvalidArgumentError(msg)
         cw = city.crosswalks[crosswalk]
     elif crosswalk is None:
-        cw = pl.DataFrame({"from": city._stadsdelar, "stadsdel": city._stadsdelar, "weight": [1.0] * len(city._stadsdelar)})
+        names = city._stadsdelar
+        cw = pl.DataFrame({"from": names, "stadsdel": names, "weight": [1.0] * len(names)})
     else:
         missing = columns_missing(crosswalk, CROSSWALK_COLUMNS)
         if missing:
-            msg = f"crosswalk: no column {missing[0]!r} (columns: {', '.join(crosswalk.columns)}; needed: from, stadsdel, weight)"
+            msg = (
+                f"crosswalk: no column {missing[0]!r} (columns: {', '.join(crosswalk.columns)}; "
+                "needed: from, stadsdel, weight)"
+            )
             raise ColumnNotFoundError(msg, column=missing[0])
         cw = crosswalk.select(
             pl.col("from").cast(pl.String), pl.col("stadsdel").cast(pl.String), pl.col("weight").cast(pl.Float64)
@@ -299,7 +305,8 @@ def _table_args(
     """The table (given, or one of the city's by name), its source record and its key column."""
     if isinstance(df, str):
         if df not in city.tables:
-            msg = f"{city.name}: no table {df!r}{suggest_text(df, list(city.tables))} (tables: {', '.join(city.tables) or 'none'})"
+            known = ", ".join(city.tables) or "none"
+            msg = f"{city.name}: no table {df!r}{suggest_text(df, list(city.tables))} (tables: {known})"
             raise InvalidArgumentError(msg)
         meta = city._sources[("table", df)]
         return city.tables[df], meta, key or meta.key
