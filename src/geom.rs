@@ -60,7 +60,7 @@ pub fn try_for_each_coord_mut<E>(
         l: &mut LineString<f64>,
         f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>,
     ) -> Result<(), E> {
-        l.0.iter_mut().try_for_each(|c| f(c))
+        l.0.iter_mut().try_for_each(f)
     }
     fn poly<E>(
         p: &mut Polygon<f64>,

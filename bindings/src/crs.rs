@@ -58,7 +58,8 @@ impl PyCrs {
         self.0.to_projjson().to_string()
     }
 
-    fn to_string(&self) -> String {
+    #[pyo3(name = "to_string")]
+    fn authority_code(&self) -> String {
         self.0.authority_code()
     }
 

@@ -108,7 +108,7 @@ def _run(config: str | None, year: int | None) -> str:
                 if "near_route" in attrs.columns
                 else []
             ),
-        ).sort("antal", descending=True)
+        ).sort(["antal", "kategori"], descending=[True, False])
         out += ["", "Critical facilities by category: in a flood zone, and near a dangerous-goods route:", str(exposed)]
 
     if "farligt_gods" in city.layers:

@@ -31,14 +31,13 @@ pub enum Points<'a> {
     Layer(&'a Layer),
 }
 
+/// The `x` and `y` columns of [`Points`], borrowed or made.
+pub(crate) type Coords<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
+
 impl<'a> Points<'a> {
     /// The coordinates, in `other`'s CRS; refuses a layer in another CRS or
     /// holding other geometries than points, and `x`/`y` of different lengths.
-    pub(crate) fn coords(
-        self,
-        other: &Layer,
-        what: &str,
-    ) -> Result<(Cow<'a, [f64]>, Cow<'a, [f64]>)> {
+    pub(crate) fn coords(self, other: &Layer, what: &str) -> Result<Coords<'a>> {
         match self {
             Points::Xy(x, y) => {
                 crate::ensure!(

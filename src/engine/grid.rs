@@ -228,7 +228,8 @@ impl PolygonGrid {
         let target = (cells_per_edge.max(1) * edges.len())
             .clamp(min_cells.clamp(1, 1 << 23), 1 << 23) as f64;
         let mut size = (w * h / target).sqrt();
-        if !(size > 0.0) {
+        // Zero (all edges on one line) or NaN (no edges).
+        if size.is_nan() || size <= 0.0 {
             size = (w.max(h) / target.sqrt()).max(1e-9 * (1.0 + minx.abs().max(miny.abs())));
         }
         let x0 = minx - size;

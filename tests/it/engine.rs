@@ -103,6 +103,8 @@ fn overlay_area_of_a_polygon_with_a_hair_thin_spike() {
 /// its vertices exactly on the edge, the other a rounding error off): the
 /// sliver's two sides cancel, whichever polygon holds it.
 #[test]
+// The coordinates are 1/√2 and its neighbour one unit in the last place away, on purpose.
+#[allow(clippy::approx_constant)]
 fn overlay_area_with_a_sliver_along_the_other_boundary() {
     let zone = Geometry::MultiPolygon(MultiPolygon(vec![
         Polygon::new(

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// `../shared/data/stockholm` beside the repository, or `None` (skip) when it
 /// is absent locally. With `CI=true` a missing folder fails the test.
+#[allow(clippy::print_stderr)] // a skipped test says why
 pub fn stockholm() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/stockholm");
     if dir.join("stadsdelar.shp").is_file() {
