@@ -4,5 +4,6 @@ mod crs;
 mod engine;
 mod fixtures;
 mod io;
+mod oracle;
 mod shp_write;
 mod topology;
