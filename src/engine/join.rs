@@ -55,8 +55,10 @@ impl Predicate {
 
 /// Does the point `c` stand in relation `pred` to `g`?
 fn point_matches(c: Coord<f64>, g: &Geometry<f64>, pred: Predicate) -> bool {
-    // Per member of a multi-geometry, so that a point where two members of
-    // one feature touch is inside it, as GEOS says.
+    // Per member of a multi-geometry: inside any member is inside the
+    // feature; on a member's boundary and inside none is on the boundary
+    // (a corner where two parts of a multipolygon touch intersects it but
+    // is not within it, as GEOS says).
     let pos = |g: &Geometry<f64>| -> CoordPos {
         match g {
             Geometry::MultiPolygon(m) => {
