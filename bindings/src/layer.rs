@@ -48,6 +48,13 @@ impl PyLayer {
         .map(PyLayer)
     }
 
+    /// The features of several layers one after the other (one CRS).
+    #[staticmethod]
+    fn concat(py: Python<'_>, layers: Vec<PyRef<'_, PyLayer>>) -> PyResult<Self> {
+        let cores: Vec<Layer> = layers.iter().map(|l| l.0.clone()).collect();
+        run(py, || Layer::concat(&cores)).map(PyLayer)
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }

@@ -119,6 +119,8 @@ def check_sections(
 ) -> tuple[Settings, list[ConfigProblem]]:
     """Check the analyses' sections against the data; the settings with absent optional columns unset."""
     cx = _Context(layers, tables, sources, stadsdelar, config_shown)
+    if settings.water is not None:
+        cx.layer(settings.water, "areas.water", _POLYGONS, "the water")
     older = {settings.flood.layer, settings.risk_distance.layer} - {None}
     for hazard in settings.hazards.values():
         legacy = hazard.layer in older
