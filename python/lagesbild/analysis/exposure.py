@@ -122,7 +122,8 @@ def exposure(
     keys = ["hazard", "band", "category", "measure", "unit"]
     summed = (
         per_sd.filter(pl.col("measure").is_in(_ADDITIVE))
-        .join(units, left_on="area", right_on="stadsdel", how="left")
+        .rename({"area": "stadsdel"})
+        .join(units, on="stadsdel", how="left")
         .group_by([*AREA_COLUMNS, *keys], maintain_order=True)
         .agg(pl.col("value").sum())
     )
@@ -157,7 +158,10 @@ def population_at(city: City, year: int) -> tuple[pl.DataFrame, int | None]:
         raise InvalidArgumentError(msg)
     rows = df.filter(pl.col(meta.year).cast(pl.Int64) == used)
     return (
-        rows.select(pl.col(meta.key or "stadsdel").cast(pl.String).alias("stadsdel"), pl.col(p.column).cast(pl.Float64).alias("residents"))
+        rows.select(
+            pl.col(meta.key or "stadsdel").cast(pl.String).alias("stadsdel"),
+            pl.col(p.column).cast(pl.Float64).alias("residents"),
+        )
         .group_by("stadsdel")
         .agg(pl.col("residents").sum()),
         used,
@@ -167,7 +171,9 @@ def population_at(city: City, year: int) -> tuple[pl.DataFrame, int | None]:
 # -- the measures per stadsdel ------------------------------------------------------------
 
 
-def _rows(df: pl.DataFrame, hazard: str | None, band: str | pl.Expr | None, category, measure: str, unit: str) -> pl.DataFrame:
+def _rows(
+    df: pl.DataFrame, hazard: str | None, band: str | pl.Expr | None, category, measure: str, unit: str
+) -> pl.DataFrame:
     """Rows of the long form from a frame with ``area`` and ``value``."""
 
     def lit(v):
@@ -196,15 +202,26 @@ def _water(city: City) -> Layer | None:
 
 
 def _zone_area(city: City, zones: Layer, zone_key: str, base: Layer) -> pl.DataFrame:
-    """The land each zone covers in each stadsdel: ``(zone_key, area, value)`` in m²."""
-    total = overlay_area(zones, base, zone_key=zone_key, area_key="area").select(zone_key, "area", pl.col("area_m2").alias("value"))
+    """The land each zone covers in each stadsdel: ``(zone_key, area, value)`` in m² (kept on the city)."""
+    key = ("zone_land", id(zones), zone_key)
+    if key not in city._derived:
+        city._derived[key] = (zones, _zone_land(city, zones, zone_key, base))
+    return city._derived[key][1]
+
+
+def _zone_land(city: City, zones: Layer, zone_key: str, base: Layer) -> pl.DataFrame:
+    total = overlay_area(zones, base, zone_key=zone_key, area_key="area").select(
+        zone_key, "area", pl.col("area_m2").alias("value")
+    )
     water = _water(city)
     if water is None:
         return total
     wet_pieces = overlay(zones.with_attributes(zones.attributes.select(zone_key)), water)
     if len(wet_pieces) == 0:
         return total
-    wet = overlay_area(wet_pieces.with_attributes(wet_pieces.attributes.select(zone_key)), base, zone_key=zone_key, area_key="area")
+    wet = overlay_area(
+        wet_pieces.with_attributes(wet_pieces.attributes.select(zone_key)), base, zone_key=zone_key, area_key="area"
+    )
     return (
         total.join(wet.select(zone_key, "area", pl.col("area_m2").alias("wet")), on=[zone_key, "area"], how="left")
         .with_columns((pl.col("value") - pl.col("wet").fill_null(0.0)).clip(0.0).alias("value"))
@@ -213,6 +230,13 @@ def _zone_area(city: City, zones: Layer, zone_key: str, base: Layer) -> pl.DataF
 
 
 def _land(city: City, base: Layer) -> pl.DataFrame:
+    """Area and land of each stadsdel (kept on the city)."""
+    if ("land",) not in city._derived:
+        city._derived[("land",)] = _land_rows(city, base)
+    return city._derived[("land",)]
+
+
+def _land_rows(city: City, base: Layer) -> pl.DataFrame:
     areas = pl.DataFrame({"area": base["area"], "value": base.area()})
     water = _water(city)
     if water is None:
@@ -222,9 +246,7 @@ def _land(city: City, base: Layer) -> pl.DataFrame:
         land = areas.join(wet, on="area", how="left").select(
             "area", (pl.col("value") - pl.col("wet").fill_null(0.0)).clip(0.0).alias("value")
         )
-    return pl.concat(
-        [_rows(areas, None, None, None, "area_m2", "m²"), _rows(land, None, None, None, "land_m2", "m²")]
-    )
+    return pl.concat([_rows(areas, None, None, None, "area_m2", "m²"), _rows(land, None, None, None, "land_m2", "m²")])
 
 
 def _facilities(city: City, base: Layer) -> tuple[Layer | None, pl.DataFrame]:
@@ -237,8 +259,12 @@ def _facilities(city: City, base: Layer) -> tuple[Layer | None, pl.DataFrame]:
         {
             "area": assign(layer, base, key="area").cast(pl.String),
             "category": layer[f.category].cast(pl.String),
-            "capacity": layer[f.capacity].cast(pl.Float64) if f.capacity else pl.Series([None] * len(layer), dtype=pl.Float64),
-            "unit": layer[f.capacity_unit].cast(pl.String) if f.capacity_unit else pl.Series([None] * len(layer), dtype=pl.String),
+            "capacity": layer[f.capacity].cast(pl.Float64)
+            if f.capacity
+            else pl.Series([None] * len(layer), dtype=pl.Float64),
+            "unit": layer[f.capacity_unit].cast(pl.String)
+            if f.capacity_unit
+            else pl.Series([None] * len(layer), dtype=pl.String),
         }
     )
     return layer, info
@@ -247,7 +273,9 @@ def _facilities(city: City, base: Layer) -> tuple[Layer | None, pl.DataFrame]:
 def _facility_counts(info: pl.DataFrame, hazard: str, band_col: str) -> pl.DataFrame:
     """Facilities and capacity per stadsdel, band and category."""
     inside = info.filter(pl.col(band_col).is_not_null() & pl.col("area").is_not_null())
-    counts = inside.group_by("area", band_col, "category", maintain_order=True).agg(pl.len().cast(pl.Float64).alias("value"))
+    counts = inside.group_by("area", band_col, "category", maintain_order=True).agg(
+        pl.len().cast(pl.Float64).alias("value")
+    )
     caps = (
         inside.filter(pl.col("capacity").is_not_null())
         .group_by("area", band_col, "category", "unit", maintain_order=True)
@@ -300,8 +328,10 @@ def _route(city: City, h, base: Layer, facilities: Layer | None, info: pl.DataFr
     # Each zone's land is what lies within its outer edge but not within the previous one's.
     order = [name for name, _, _ in h.zones()]
     grid = pl.DataFrame({"area": base["area"]}).join(pl.DataFrame({"band": order, "i": range(len(order))}), how="cross")
-    cumulative = grid.join(within, on=["area", "band"], how="left").sort("area", "i").with_columns(
-        pl.col("value").fill_null(strategy="forward").over("area").fill_null(0.0)
+    cumulative = (
+        grid.join(within, on=["area", "band"], how="left")
+        .sort("area", "i")
+        .with_columns(pl.col("value").fill_null(strategy="forward").over("area").fill_null(0.0))
     )
     band_land = cumulative.with_columns(
         (pl.col("value") - pl.col("value").shift(1).over("area").fill_null(0.0)).clip(0.0).alias("value")
@@ -351,7 +381,22 @@ def _shares(summed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_MEASURE_ORDER = {m: i for i, m in enumerate(("area_m2", "land_m2", "route_length_m", "flooded_land_m2", "flooded_share", "zone_land_m2", "residents_est", "facilities", "capacity"))}
+_MEASURE_ORDER = {
+    m: i
+    for i, m in enumerate(
+        (
+            "area_m2",
+            "land_m2",
+            "route_length_m",
+            "flooded_land_m2",
+            "flooded_share",
+            "zone_land_m2",
+            "residents_est",
+            "facilities",
+            "capacity",
+        )
+    )
+}
 
 
 def _ordered(out: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:

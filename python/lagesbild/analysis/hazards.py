@@ -113,7 +113,9 @@ def routes(city: City, h: RouteHazard) -> Layer:
     attrs = pl.DataFrame(
         {
             "class": layer[h.class_column].cast(pl.String),
-            "name": layer[h.name_column].cast(pl.String) if h.name_column else pl.Series([None] * len(layer), dtype=pl.String),
+            "name": layer[h.name_column].cast(pl.String)
+            if h.name_column
+            else pl.Series([None] * len(layer), dtype=pl.String),
         }
     )
     out = layer.with_attributes(attrs)
