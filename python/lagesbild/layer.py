@@ -163,7 +163,8 @@ class Layer:
         --------
         >>> import shapely
         >>> def pts(name, xs):
-        ...     return lb.Layer.from_polars(pl.DataFrame({name: xs, "geometry": [shapely.to_wkb(shapely.Point(x, 0)) for x in xs]}), crs=3011)
+        ...     wkb = [shapely.to_wkb(shapely.Point(x, 0)) for x in xs]
+        ...     return lb.Layer.from_polars(pl.DataFrame({name: xs, "geometry": wkb}), crs=3011)
         >>> both = lb.Layer.concat([pts("a", [1, 2]), pts("b", [3])])
         >>> len(both), both.attributes.rows()
         (3, [(1, None), (2, None), (None, 3)])

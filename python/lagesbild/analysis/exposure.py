@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from lagesbild.analysis.areas import AREA_COLUMNS, area_layer, area_units, check_args, wide as to_wide
+from lagesbild.analysis.areas import AREA_COLUMNS, area_layer, area_units, check_args
+from lagesbild.analysis.areas import wide as to_wide
 from lagesbild.analysis.disclosure import disclose
 from lagesbild.analysis.hazards import (
     band_of,
@@ -154,7 +155,8 @@ def population_at(city: City, year: int) -> tuple[pl.DataFrame, int | None]:
     years = sorted({int(y) for y in df[meta.year].drop_nulls().to_list()})
     used = max((y for y in years if y <= year), default=None)
     if used is None:
-        msg = f"{city.name}: the population table {p.table!r} has no year at or before {year} (years: {years[0]}–{years[-1]})"
+        span = f"{years[0]}–{years[-1]}" if years else "none"
+        msg = f"{city.name}: the population table {p.table!r} has no year at or before {year} (years: {span})"
         raise InvalidArgumentError(msg)
     rows = df.filter(pl.col(meta.year).cast(pl.Int64) == used)
     return (
