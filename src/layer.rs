@@ -173,7 +173,12 @@ impl Layer {
         if attributes.width() == 0 {
             attributes = DataFrame::empty_with_height(geometries.len());
         }
-        Layer::new(first.name.clone(), geometries, attributes, first.crs.clone())
+        Layer::new(
+            first.name.clone(),
+            geometries,
+            attributes,
+            first.crs.clone(),
+        )
     }
 
     /// The same geometries without attributes.

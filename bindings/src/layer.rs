@@ -100,6 +100,17 @@ impl PyLayer {
         .map(PyLayer)
     }
 
+    /// The coordinates of a point layer (float64 bytes, NaN for null geometries).
+    fn point_xy<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let (x, y) = run(py, || {
+            lagesbild::engine::checks::point_coords(&self.0, "xy")
+        })?;
+        Ok((f64_bytes(py, &x)?, f64_bytes(py, &y)?))
+    }
+
     fn to_crs(&self, py: Python<'_>, crs: PyCrs) -> PyResult<Self> {
         run(py, || self.0.to_crs(&crs.0)).map(PyLayer)
     }

@@ -364,6 +364,24 @@ class Layer:
         """
         return _wire.f64_series("length_m", self._inner.length())
 
+    def xy(self) -> pl.DataFrame:
+        """The coordinates of a layer of points: columns ``x`` and ``y`` (null for a null geometry).
+
+        Raises
+        ------
+        InvalidGeometryError
+            If a feature is not a point (names the feature).
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(1, 2)), None]})
+        >>> lb.Layer.from_polars(df, crs=3011).xy().rows()
+        [(1.0, 2.0), (None, None)]
+        """
+        bx, by = self._inner.point_xy()
+        return pl.DataFrame([_wire.f64_series("x", bx), _wire.f64_series("y", by)])
+
     def is_valid(self) -> pl.Series:
         """Whether each feature's geometry is valid (OGC rules; null geometries are valid)."""
         return pl.Series("is_valid", self._inner.is_valid(), dtype=pl.Boolean)

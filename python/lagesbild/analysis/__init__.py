@@ -10,5 +10,8 @@ package.
 """
 
 from lagesbild.analysis.exposure import exposure
+from lagesbild.analysis.facilities import facilities_at_risk
+from lagesbild.analysis.omradesansvar import Omradesansvar, omradesansvar
+from lagesbild.analysis.screen import Screening, screen
 
-__all__ = ["exposure"]
+__all__ = ["Omradesansvar", "Screening", "exposure", "facilities_at_risk", "omradesansvar", "screen"]

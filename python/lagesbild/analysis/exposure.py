@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from lagesbild.analysis.areas import AREA_COLUMNS, area_layer, area_units, check_args
+from lagesbild.analysis.areas import AREA_COLUMNS, area_units, check_args, stadsdel_layer
 from lagesbild.analysis.areas import wide as to_wide
 from lagesbild.analysis.disclosure import disclose
 from lagesbild.analysis.hazards import (
@@ -109,7 +109,7 @@ def exposure(
     True
     """
     year, level, mode = check_args("exposure", year, level, mode)
-    base = area_layer(city, year=year, level="stadsdel")
+    base = stadsdel_layer(city)
     pieces = [_land(city, base)]
     pop, pop_year = population_at(city, year)
     facilities, fac_area = _facilities(city, base)
