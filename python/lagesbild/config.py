@@ -26,6 +26,9 @@ The file, with every key (``*`` marks the required ones)::
     code = "sdo_kod"
     valid_from = "giltig_fran"    # ISO dates, inclusive
     valid_to = "giltig_till"      # empty = still in force
+    namnd = "namnd"               # optional: the stadsdelsnämnd's official name in
+                                  # each period; organisation() and areas_at() then
+                                  # return it as a column `namnd`
     sheet, sep, decimal, encoding # read options (see lagesbild.read_table)
 
     [layers.NAME]                 # any number of named layers
@@ -51,8 +54,10 @@ The file, with every key (``*`` marks the required ones)::
 
     [risk_distance]               # riskhanteringsavstånd along dangerous-goods routes
     layer = "farligt_gods"
-    distance_m = 150.0
-    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone
+    distance_m = 150.0            # the county boards' risk-handling distance
+    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone: a
+                                  # configurable assumption, not given in metres
+                                  # by the county boards' guidance
 
     [flood]                       # flood zones by level
     layer = "oversvamning"
