@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from demo.common import Source, from_shapely, lonlat_to_3011, write_csv
+from demo.common import Source, from_shapely, lonlat_to_3011, transform, write_csv
 from demo.facilities import Facility
 from demo.surveys import lpo_of
 
@@ -93,14 +93,26 @@ def actor_areas(src: Source, fs: list[Facility]) -> list[tuple[str, str, str, sh
     return [(a, t, b, _multi(g)) for a, t, b, g in out]
 
 
+def _clean(g: shapely.Geometry) -> shapely.MultiPolygon:
+    """Drop the slivers and the rings a transformation left with too few points (or under 1 m²)."""
+    polys = []
+    for p in shapely.get_parts(g):
+        holes = [r for r in p.interiors if len(r.coords) >= 4 and shapely.Polygon(r).area > 1.0]
+        if len(p.exterior.coords) >= 4 and shapely.Polygon(p.exterior).area > 1.0:
+            polys.append(shapely.Polygon(p.exterior, holes))
+    return _multi(shapely.make_valid(shapely.MultiPolygon(polys)))
+
+
 def write_actors(src: Source, fs: list[Facility], out: Path) -> None:
     rows = actor_areas(src, fs)
+    geoms = [_clean(g) for g in transform([g for *_, g in rows], 3011, 3006)]
+    assert all(g.is_valid for g in geoms)
     layer = from_shapely(
-        [g for *_, g in rows],
+        geoms,
         {"aktor": [r[0] for r in rows], "typ": [r[1] for r in rows], "beskrivning": [r[2] for r in rows]},
-        3011,
+        3006,
         "aktorer",
-    ).to_crs(3006)
+    )
     layer.write(out / "aktorer.gpkg", layer="aktorer")
     listed = []
     for a in src.areas:
