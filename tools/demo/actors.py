@@ -117,7 +117,7 @@ def write_actors(src: Source, fs: list[Facility], out: Path) -> None:
     listed = []
     for a in src.areas:
         listed.append([f"Lokalpolisområde {lpo_of(a, 2024)}", "polis", a.name])
-    groups = {"Innerstaden": "innerstaden", "Västerort": "Västerort", "Söderort": "Söderort"}
+    groups = {"Innerstaden": "Innerstaden", "Västerort": "Västerort", "Söderort": "Söderort"}
     for a in src.areas:
         listed.append([f"Frivilliga resursgruppen {groups[a.region]} (syntetisk)", "frivillig organisation", a.name])
     for sdo in sorted({a.sdo for a in src.areas}):

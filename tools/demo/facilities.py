@@ -320,7 +320,9 @@ class Namer:
             return self.pick(
                 [f"Apoteket {p}" for p in PHARMACY_NAMES]
                 + [f"Apoteket {p} {t}" for p in PHARMACY_NAMES]
-                + [f"{c} {t}" for c in PHARMACY_CHAINS]
+                # Apoteket AB is owned by the state; the other chains are private (shares imitated).
+                + 3 * [f"{c} {t}" for c in PHARMACY_CHAINS]
+                + 3 * [f"{c} {s}" for c in PHARMACY_CHAINS for s in STREETS[:10]]
             )
         if kategori == "vattenreservoar":
             return self.pick([f"Vattenreservoar {t}", f"Vattentornet {t}"])
@@ -458,7 +460,10 @@ def facilities(
                 while True:
                     line = water_lines[int(r.integers(len(water_lines)))]
                     p = line.interpolate(float(r.uniform(0, line.length)))
-                    q = land.sample(r, 1, land.land, (p.x, p.y), 25.0)[0]
+                    try:
+                        q = land.sample(r, 1, land.land, (p.x, p.y), 25.0, max_rounds=20)[0]
+                    except RuntimeError:
+                        continue  # water with no land of the city nearby
                     area = land.area_of(q[:1], q[1:])[0]
                     if area is not None:
                         break
