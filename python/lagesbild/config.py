@@ -27,6 +27,9 @@ The file, with every key (``*`` marks the required ones)::
     code = "sdo_kod"
     valid_from = "giltig_fran"    # ISO dates, inclusive
     valid_to = "giltig_till"      # empty = still in force
+    namnd = "namnd"               # optional: the stadsdelsnämnd's official name in
+                                  # each period; organisation() and areas_at() then
+                                  # return it as a column `namnd`
     sheet, sep, decimal, encoding # read options (see lagesbild.read_table)
 
     [layers.NAME]                 # any number of named layers
