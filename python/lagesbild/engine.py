@@ -72,13 +72,20 @@ def _need_layer(value: object, arg: str, fn: str) -> Layer:
 
 
 def _points(
-    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
+    points: Layer | pl.DataFrame,
+    x: str,
+    y: str,
+    crs: int | str | Crs | None,
+    other: Layer,
+    fn: str,
+    arg: str = "points must be a lagesbild.Layer of points",
 ) -> _lagesbild.Layer | tuple[np.ndarray, np.ndarray]:
     """The points for the core.
 
     A point layer's native half, or float64 coordinate arrays of a
     DataFrame in ``other``'s CRS (transformed from ``crs`` when that
-    differs). The core checks a layer's CRS.
+    differs). The core checks a layer's CRS. ``arg`` says what else the
+    argument may be, for the message.
     """
     if isinstance(points, Layer):
         if crs is not None:
@@ -87,7 +94,7 @@ def _points(
         return points._inner
     if not isinstance(points, pl.DataFrame):
         msg = (
-            f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, "
+            f"{fn}: {arg} or a polars DataFrame with coordinate columns, "
             f"not {type(points).__name__}"
         )
         raise TypeError(msg)
@@ -466,7 +473,7 @@ def nearest(
     """
     _need_layer(right, "right", "nearest")
     values = _key_values(right, key, "nearest")
-    pts = _points(left, x, y, crs, right, "nearest")
+    pts = _points(left, x, y, crs, right, "nearest", "left must be a lagesbild.Layer")
     br, bd = _lagesbild.nearest(pts, right._inner, None if max_distance is None else float(max_distance))
     rows = _wire.row_series("right_index", br)
     return pl.DataFrame(
