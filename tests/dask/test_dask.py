@@ -226,6 +226,21 @@ def test_read_parquet_partitions(client, areas, points, tmp_path: Path) -> None:
     assert_key_equal(got, want)
 
 
+def test_coordinates_go_to_the_core_without_a_copy_when_they_can() -> None:
+    from lagesbild.dask import _coords
+
+    df = pd.DataFrame({"x": np.arange(10.0), "n": np.arange(10, dtype=np.int32)})
+    assert np.shares_memory(_coords(df, "x", "assign"), df["x"].to_numpy())
+    assert _coords(df, "n", "assign").dtype == np.float64
+    # A column a worker received sits where the message put it, maybe not
+    # aligned for float64: that one is copied.
+    unaligned = np.frombuffer(bytearray(8 * 10 + 1), dtype=np.float64, count=10, offset=1)
+    df = pd.DataFrame({"x": unaligned}, copy=False)
+    assert not df["x"].to_numpy().flags.aligned
+    got = _coords(df, "x", "assign")
+    assert got.flags.aligned and got.flags.c_contiguous and not np.shares_memory(got, unaligned)
+
+
 def test_errors_are_raised_when_the_graph_is_built(areas, routes, points) -> None:
     ddf = dask_points(points)
     with pytest.raises(lb.ColumnNotFoundError, match="no column 'lon'"):
