@@ -45,6 +45,7 @@ from lagesbild.exceptions import (
 )
 from lagesbild.io import list_layers, read, read_table
 from lagesbild.layer import Layer
+from lagesbild.report import Report, lagesbild
 
 __all__ = [
     "City",
@@ -60,6 +61,7 @@ __all__ = [
     "InvalidGeometryError",
     "LagesbildError",
     "Layer",
+    "Report",
     "__version__",
     "area_topology",
     "assign",
@@ -67,6 +69,7 @@ __all__ = [
     "buffer",
     "demo",
     "dissolve",
+    "lagesbild",
     "length_within",
     "list_layers",
     "nearest",

@@ -6,16 +6,27 @@ count, geometry types, bounds, columns with types and invalid geometries.
 summarises the whole city: its layers and tables with counts, geometry
 types, CRSs and years covered, the organisation's periods, the settings and
 the validation findings — or every problem that stops it from loading.
+
+``lagesbild report --config lagesbild.toml --year 2025 --out DIR`` writes
+the annual lägesbild (:func:`lagesbild.lagesbild`) into ``DIR``:
+``--theme`` and ``--namnd`` (repeatable) choose themes and nämnder,
+``--period START:END`` the incident period, ``--lang sv|en``,
+``--mode open|internal`` and ``--pdf``. ``lagesbild demo --out DIR`` does
+it for the bundled demo city; ``lagesbild demo`` without ``--out`` prints
+the demo city's summary and hazard tables. Bad input gets one line on
+stderr and exit status 1, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 
 from lagesbild import _lagesbild
 from lagesbild._lagesbild import Crs
-from lagesbild.exceptions import LagesbildError
+from lagesbild.exceptions import InvalidArgumentError, LagesbildError
 
 __all__ = ["main"]
 
@@ -48,7 +59,104 @@ def _parser() -> argparse.ArgumentParser:
     )
     job.add_argument("--config", metavar="TOML", help="a city configuration instead of the demo city")
     job.add_argument("--year", type=int, help="the report year (default: the last year with incidents)")
+    job.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the demo city's lägesbild into DIR (HTML, Markdown, CSV, JSON) and say where",
+    )
+    _report_options(job, demo=True)
+    rep = sub.add_parser(
+        "report",
+        help="the annual lägesbild: a page per stadsdelsnämnd in the programme's three parts, and the city-wide page",
+    )
+    rep.add_argument("--config", metavar="TOML", required=True, help="the city configuration")
+    rep.add_argument("--year", type=int, required=True, help="the report year, e.g. 2025")
+    rep.add_argument("--out", metavar="DIR", required=True, help="the output folder (replaced atomically)")
+    _report_options(rep, demo=False)
     return p
+
+
+def _report_options(p: argparse.ArgumentParser, *, demo: bool) -> None:
+    p.add_argument("--theme", action="append", metavar="NAME", help="a theme of [themes] (repeatable; default: all)")
+    p.add_argument(
+        "--namnd",
+        action="append",
+        metavar="NAME",
+        help="a stadsdelsnämnd, by its name, its area's name or code (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--period",
+        metavar="START:END",
+        help="the incident period as ISO dates, e.g. 2024-09-01:2025-08-31 (default: the twelve months to 31 August)",
+    )
+    p.add_argument("--lang", choices=("sv", "en"), default="sv", help="the report's language (default: sv)")
+    p.add_argument(
+        "--mode",
+        choices=("open", "internal"),
+        default="open",
+        help="open (default: small counts protected, protected facilities not shown) or internal",
+    )
+    p.add_argument("--pdf", action="store_true", help="also print each page to PDF with headless Chromium")
+
+
+def _period(text: str | None) -> tuple[dt.date, dt.date] | None:
+    if text is None:
+        return None
+    sep = ".." if ".." in text else ":"
+    parts = text.split(sep)
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return dt.date.fromisoformat(parts[0].strip()), dt.date.fromisoformat(parts[1].strip())
+    except ValueError:
+        msg = f"--period must be two ISO dates START:END, such as 2024-09-01:2025-08-31, not {text!r}"
+        raise InvalidArgumentError(msg) from None
+
+
+def _report(args: argparse.Namespace, config: str | None, year: int | None) -> int:
+    """Build and write a lägesbild; print where to open it."""
+    from lagesbild.city import City, demo
+    from lagesbild.report import lagesbild
+
+    try:
+        period = _period(args.period)
+        city = demo() if config is None else City.from_config(config)
+        if year is None:
+            years = city.years("handelser") if "handelser" in city.layers else []
+            year = max(years) if years else dt.date.today().year
+        report = lagesbild(
+            city,
+            year=year,
+            themes=args.theme,
+            namnder=args.namnd,
+            period=period,
+            lang=args.lang,
+            mode=args.mode,
+        )
+        out = report.write(args.out, pdf=args.pdf)
+    except LagesbildError as e:
+        print(f"lagesbild: {_one_line(e)}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        where = f" {e.filename}" if e.filename else ""
+        print(f"lagesbild: cannot write the report:{where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    index = out / "index.html"
+    pages = len(report.pages)
+    print(f"Lägesbild {report.params.year} för {city.name}: {pages} sidor i {os.fspath(out)}")
+    print(f"Öppna {index.as_uri()}")
+    return 0
+
+
+def _one_line(e: Exception) -> str:
+    """The error as one line: a configuration's several problems joined, the first few shown."""
+    problems = getattr(e, "problems", None)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more: lagesbild info --config shows all)" if len(problems) > 3 else ""
+        return shown + more
+    text = " ".join(str(e).split())
+    return text.removeprefix("lagesbild: ")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     status = 0
+    if args.command == "report":
+        return _report(args, args.config, args.year)
+    if args.command == "demo" and args.out is not None:
+        return _report(args, args.config, args.year)
     if args.command == "demo":
         from lagesbild.demo_job import run
 

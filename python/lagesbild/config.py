@@ -123,6 +123,14 @@ The file, with every key (``*`` marks the required ones)::
     consequences = { liv_och_halsa = "konsekvens_liv_halsa" }   # protected value → column
     scale = 5                     # ratings 1 … scale
 
+    [report]                      # the annual lägesbild (lagesbild report)
+    texts = { "Bromma stadsdelsnämnd" = "texter/bromma.md" }
+                                  # nämnd (or its area's name or code) → the analyst's Markdown file
+                                  # for its analys av orsak, relative to this file; rendered with raw
+                                  # HTML disabled; a nämnd without one: the section awaits input
+    labels = { malaren = "Mälaren", farligt_gods = "farligt gods" }
+                                  # names the reader sees for hazards and themes (default: the key)
+
     [risk_distance]               # older form of [hazards.NAME] kind = "route": still read,
     layer = "farligt_gods"        # as a hazard named after its layer
     distance_m = 150.0
@@ -151,6 +159,7 @@ from lagesbild.city.config import (
     LayerConfig,
     OrganisationConfig,
     Population,
+    ReportSettings,
     RiskDistance,
     RouteHazard,
     Rsa,
@@ -175,6 +184,7 @@ __all__ = [
     "LayerConfig",
     "OrganisationConfig",
     "Population",
+    "ReportSettings",
     "RiskDistance",
     "RouteHazard",
     "Rsa",

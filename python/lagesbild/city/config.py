@@ -26,6 +26,7 @@ from lagesbild.city.sections import (
     FloodHazard,
     Incidents,
     Population,
+    ReportSettings,
     RouteHazard,
     Rsa,
     Sections,
@@ -48,6 +49,7 @@ __all__ = [
     "LayerConfig",
     "OrganisationConfig",
     "Population",
+    "ReportSettings",
     "RiskDistance",
     "RouteHazard",
     "Rsa",
@@ -146,8 +148,8 @@ class Settings:
         smaller ones are findings (default 10 m²).
     water : str or None
         The layer of water (``[areas] water``): land is the areas without it.
-    hazards, facilities, actors, population, surveys, crime, incidents, themes, suppression, rsa
-        What the analyses read (:mod:`lagesbild.city.sections`); the
+    hazards, facilities, actors, population, surveys, crime, incidents, themes, suppression, rsa, report
+        What the analyses and the report read (:mod:`lagesbild.city.sections`); the
         ``[flood]`` and ``[risk_distance]`` sections of older files become
         hazards named after their layers.
     """
@@ -168,6 +170,7 @@ class Settings:
     themes: Mapping[str, Theme] = field(default_factory=dict)
     suppression: Suppression = field(default_factory=Suppression)
     rsa: Rsa | None = None
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 # -- what the file names --------------------------------------------------------
@@ -462,6 +465,7 @@ def _analysis_settings(
         "themes": sections.themes,
         "suppression": sections.suppression,
         "rsa": sections.rsa,
+        "report": sections.report,
     }
 
 

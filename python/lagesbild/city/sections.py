@@ -7,8 +7,9 @@ convention: the hazard layers (``[hazards.NAME]``), the critical facilities
 population (``[population]``), the safety surveys (``[surveys]``),
 police-reported crime (``[crime]``), the incidents of the city's own
 reporting system (``[incidents]``), the lägesbild's themes
-(``[themes.NAME]``), the disclosure rule (``[suppression]``) and the risk
-register (``[rsa]``). Every key is documented in :mod:`lagesbild.config`.
+(``[themes.NAME]``), the disclosure rule (``[suppression]``), the risk
+register (``[rsa]``) and the annual report's own inputs
+(``[report]``). Every key is documented in :mod:`lagesbild.config`.
 
 :func:`parse_sections` checks keys and value types only; whether the layers,
 tables and columns exist is checked when the city is loaded
@@ -30,6 +31,7 @@ __all__ = [
     "FloodHazard",
     "Incidents",
     "Population",
+    "ReportSettings",
     "Rsa",
     "RouteHazard",
     "Sections",
@@ -296,6 +298,20 @@ class Rsa:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """``[report]``: what the annual lägesbild takes beyond the data.
+
+    ``texts`` maps a stadsdelsnämnd (by the nämnd's name, its area's name
+    or code) to the analyst's Markdown file for its *analys av orsak*
+    (paths relative to the city file); ``labels`` gives hazards and themes
+    the names a reader sees (``{ malaren = "Mälaren" }``).
+    """
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Sections:
     """The analyses' sections of a city file (each ``None`` or empty when absent)."""
 
@@ -309,6 +325,7 @@ class Sections:
     themes: Mapping[str, Theme] = field(default_factory=dict)
     suppression: Suppression = field(default_factory=Suppression)
     rsa: Rsa | None = None
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 # -- the schema ----------------------------------------------------------------------
@@ -405,6 +422,10 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "consequences": ("names", {}, False),
         "scale": ("int", 5, False),
     },
+    "report": {
+        "texts": ("names", {}, False),
+        "labels": ("names", {}, False),
+    },
 }
 
 #: The sections this module reads, in the order a file usually has them.
@@ -419,6 +440,7 @@ SECTIONS = (
     "themes",
     "suppression",
     "rsa",
+    "report",
 )
 
 Check = Callable[[Any, dict[str, tuple[str, Any, bool]], str], dict[str, Any]]
@@ -497,6 +519,8 @@ def parse_sections(data: Mapping[str, Any], check: Check, problem: Problem) -> S
         if v["scale"] < 2:
             problem("rsa.scale", f"must be at least 2, not {v['scale']}")
         out["rsa"] = Rsa(**v)
+    if (v := one("report")) is not None:
+        out["report"] = ReportSettings(texts=v["texts"], labels=v["labels"])
     return Sections(**out)
 
 

@@ -1,0 +1,924 @@
+"""Building the report from the analyses' results.
+
+:func:`lagesbild` calls each analysis once for the report year
+(:func:`~lagesbild.analysis.exposure` per stadsdelsområde and for the city,
+:func:`~lagesbild.analysis.facilities_at_risk`,
+:func:`~lagesbild.analysis.omradesansvar`), keeps the results on the report
+(:attr:`Report.results`) and lays their numbers out in pages: one per
+stadsdelsnämnd in the programme's three parts, and the city-wide page that
+compares the areas. Nothing is computed here but the layout: every number
+on a page is a value of one of those results, as it came out of the
+analysis (after the disclosure rule, in ``mode="open"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from lagesbild.analysis import exposure, facilities_at_risk, omradesansvar
+from lagesbild.analysis.areas import check_args
+from lagesbild.analysis.disclosure import describe_rule, rule_name
+from lagesbild.analysis.hazards import flood_hazards, route_hazards
+from lagesbild.exceptions import InvalidArgumentError
+from lagesbild.report.analyst import analyst_text
+from lagesbild.report.model import Column, FigureList, Number, Page, Paragraph, Part, Table
+from lagesbild.report.text import LANGS, Words, words
+
+if TYPE_CHECKING:
+    from lagesbild.city import City
+    from lagesbild.report.report import Report
+
+__all__ = ["Params", "default_period", "lagesbild"]
+
+
+@dataclass(frozen=True)
+class Params:
+    """The parameters of a report, as recorded in it."""
+
+    year: int
+    themes: tuple[str, ...]
+    namnder: tuple[str, ...]
+    period: tuple[dt.date, dt.date]
+    lang: str
+    mode: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The parameters as the JSON file records them."""
+        return {
+            "year": self.year,
+            "themes": list(self.themes),
+            "namnder": list(self.namnder),
+            "period": [self.period[0].isoformat(), self.period[1].isoformat()],
+            "lang": self.lang,
+            "mode": self.mode,
+        }
+
+
+def default_period(year: int) -> tuple[dt.date, dt.date]:
+    """The twelve months to 31 August of ``year``, as reported with tertialrapport 2.
+
+    Examples
+    --------
+    >>> from lagesbild.report.build import default_period
+    >>> default_period(2025)
+    (datetime.date(2024, 9, 1), datetime.date(2025, 8, 31))
+    """
+    return dt.date(year - 1, 9, 1), dt.date(year, 8, 31)
+
+
+def lagesbild(
+    city: City,
+    *,
+    year: int,
+    themes: Sequence[str] | None = None,
+    namnder: Sequence[str] | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    lang: str = "sv",
+    mode: str = "open",
+) -> Report:
+    """The annual lägesbild of a city: a page per stadsdelsnämnd and the city-wide page.
+
+    Each stadsdelsnämnd of the organisation in force on 31 December of
+    ``year`` gets a page in the programme's three parts —
+    *nulägesbeskrivning* (the current state), *analys av orsak* (what the
+    data can say about causes: comparisons, covariation, and the
+    nämnd's own text from ``[report] texts``), *bedömning av sannolika
+    följder* (who is affected, whom to coordinate with) — from the
+    analyses' results; the city-wide page compares the areas. Every
+    number also goes into one JSON file; see :meth:`Report.write`.
+
+    Parameters
+    ----------
+    city
+        The city.
+    year
+        The report year; it must lie within the years the city's data cover.
+    themes
+        Entries of ``[themes]`` to report (default: all).
+    namnder
+        Stadsdelsnämnder (by the nämnd's name, the area's name or code) to
+        give pages (default: all).
+    period
+        ``(start, end)`` dates of the incident period; default the twelve
+        months to 31 August of ``year`` (:func:`default_period`). It must
+        lie within the dates of the city's dated data.
+    lang
+        ``"sv"`` (default) or ``"en"``.
+    mode
+        ``"open"`` (the disclosure rule applied, protected facilities not
+        listed) or ``"internal"``.
+
+    Returns
+    -------
+    Report
+        With ``pages``, ``results`` (the analyses' frames), ``data`` (the
+        JSON), ``write(dir)`` and a display in Jupyter.
+
+    Raises
+    ------
+    InvalidArgumentError
+        For a year outside the data, an unknown theme or nämnd, a period
+        outside the data, a bad language or mode.
+
+    Examples
+    --------
+    >>> report = lb.lagesbild(lb.demo(), year=2025)
+    >>> [p.title for p in report.pages][:2]
+    ['Lägesbild 2025 – Stockholm (demo), hela staden', 'Lägesbild 2025 – Bromma stadsdelsnämnd']
+    >>> [part.title for part in report.pages[1].parts]
+    ['Nulägesbeskrivning', 'Analys av orsak', 'Bedömning av sannolika följder']
+    """
+    from lagesbild.report.report import Report
+
+    params = check_params(city, year=year, themes=themes, namnder=namnder, period=period, lang=lang, mode=mode)
+    results = {
+        "exposure": exposure(city, year=params.year, level="stadsdelsomrade", mode=params.mode),
+        "exposure_city": exposure(city, year=params.year, level="city", mode=params.mode),
+        "facilities_at_risk": facilities_at_risk(city, year=params.year, mode=params.mode, lang=params.lang)
+        if city.settings.facilities is not None
+        else None,
+        "omradesansvar": omradesansvar(city, year=params.year),
+    }
+    builder = _Builder(city, params, results)
+    return Report(city=city, params=params, pages=builder.pages(), results=results)
+
+
+# -- parameters ---------------------------------------------------------------------------
+
+
+def _data_years(city: City) -> list[int]:
+    years: set[int] = set()
+    for kind, name in city._sources:
+        if kind in ("table", "layer"):
+            years.update(city.years(name))
+    return sorted(years)
+
+
+def _data_dates(city: City) -> tuple[dt.date, dt.date] | None:
+    """The span of the dates of the city's dated layers and tables (``date`` in the city file)."""
+    spans = []
+    for (kind, name), meta in city._sources.items():
+        if meta.date is None:
+            continue
+        df = city.layers[name].attributes if kind == "layer" else city.tables.get(name) if kind == "table" else None
+        if df is None or meta.date not in df.columns:
+            continue
+        col = df[meta.date]
+        if col.dtype == pl.Datetime:
+            col = col.dt.date()
+        if col.dtype != pl.Date:
+            continue
+        col = col.drop_nulls()
+        if col.len():
+            spans.append((col.min(), col.max()))
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _namnd_names(city: City, year: int) -> pl.DataFrame:
+    org = city.organisation(year)
+    namnd = pl.col("namnd") if "namnd" in org.columns else pl.col("sdo_namn")
+    return (
+        org.select(pl.col("sdo_namn").alias("area"), pl.col("sdo_kod").alias("area_code"), namnd.alias("namnd"))
+        .unique("area", keep="first", maintain_order=True)
+        .sort("area_code")
+    )
+
+
+def check_params(
+    city: City,
+    *,
+    year: object,
+    themes: Sequence[str] | None,
+    namnder: Sequence[str] | None,
+    period: tuple[dt.date, dt.date] | None,
+    lang: str,
+    mode: str,
+) -> Params:
+    """The report's parameters checked against the city, or an error naming the bad one."""
+    year, _, mode = check_args("lagesbild", year, "stadsdelsomrade", mode)
+    if lang not in LANGS:
+        msg = f"lagesbild: lang must be 'sv' or 'en', not {lang!r}"
+        raise InvalidArgumentError(msg)
+    if city._organisation is None:
+        msg = f"{city.name}: the city has no [organisation]: the report is per stadsdelsnämnd"
+        raise InvalidArgumentError(msg)
+    years = _data_years(city)
+    if years and not years[0] <= year <= years[-1]:
+        msg = f"lagesbild: no data for the year {year}: the city's data cover {years[0]}–{years[-1]}"
+        raise InvalidArgumentError(msg)
+    known_themes = list(city.settings.themes)
+    if themes is None:
+        chosen_themes = tuple(known_themes)
+    else:
+        unknown = [t for t in themes if t not in known_themes]
+        if unknown:
+            listed = ", ".join(known_themes) or "none: the city file has no [themes.NAME]"
+            msg = f"lagesbild: unknown theme {unknown[0]!r} (themes: {listed})"
+            raise InvalidArgumentError(msg)
+        chosen_themes = tuple(dict.fromkeys(themes))
+    names = _namnd_names(city, year)
+    if namnder is None:
+        chosen = tuple(names["area"].to_list())
+    else:
+        lookup = {}
+        for area, code, namnd in names.iter_rows():
+            for k in (area, code, namnd):
+                lookup[str(k).casefold()] = area
+        picked = []
+        for n in namnder:
+            if str(n).casefold() not in lookup:
+                msg = (
+                    f"lagesbild: no stadsdelsnämnd {n!r} in {year} "
+                    f"(in force on 31 December {year}: {', '.join(names['namnd'].to_list())})"
+                )
+                raise InvalidArgumentError(msg)
+            picked.append(lookup[str(n).casefold()])
+        chosen = tuple(a for a in names["area"].to_list() if a in set(picked))
+    if period is None:
+        period = default_period(year)
+    else:
+        try:
+            start, end = period
+        except (TypeError, ValueError):
+            msg = f"lagesbild: period must be (start, end) dates, not {period!r}"
+            raise InvalidArgumentError(msg) from None
+        if not isinstance(start, dt.date) or not isinstance(end, dt.date) or not start <= end:
+            msg = f"lagesbild: period must be (start, end) dates with start ≤ end, not {period!r}"
+            raise InvalidArgumentError(msg)
+        period = (start, end)
+    span = _data_dates(city)
+    if span is not None and (period[0] < span[0] or period[1] > span[1]):
+        msg = (
+            f"lagesbild: the period {period[0].isoformat()} – {period[1].isoformat()} lies outside the data "
+            f"({span[0].isoformat()} – {span[1].isoformat()})"
+        )
+        raise InvalidArgumentError(msg)
+    return Params(year=year, themes=chosen_themes, namnder=chosen, period=period, lang=lang, mode=mode)
+
+
+# -- layout -------------------------------------------------------------------------------
+
+
+def slug(name: str) -> str:
+    """A file name for a page: ASCII letters, digits and hyphens.
+
+    Examples
+    --------
+    >>> from lagesbild.report.build import slug
+    >>> slug("Hägersten-Älvsjö stadsdelsnämnd"), slug("<script>alert(1)</script>")
+    ('hagersten-alvsjo-stadsdelsnamnd', 'script-alert-1-script')
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-") or "sida"
+
+
+#: Measures whose missing row means zero, with their units as the analysis gives them.
+_ZERO_UNITS = {
+    "flooded_land_m2": "m²",
+    "flooded_share": "andel",
+    "zone_land_m2": "m²",
+    "residents_est": "personer",
+    "route_length_m": "m",
+}
+
+
+class _Exposure:
+    """The rows of an exposure result by (area, hazard, band, category, measure)."""
+
+    def __init__(self, df: pl.DataFrame) -> None:
+        self.df = df
+        self.areas = set(df["area"].to_list())
+        self.rule = df["rule"][0] if df.height and "rule" in df.columns else None
+        self.rows: dict[tuple[Any, ...], dict[str, Any]] = {
+            (r["area"], r["hazard"], r["band"], r["category"], r["measure"]): r for r in df.iter_rows(named=True)
+        }
+
+    def get(self, area: str, hazard: str | None, band: str | None, category: str | None, measure: str):
+        """The row; for a measure of land, length or people in an area the result has no row for, zero.
+
+        The analysis gives a row only where a zone or route meets the area:
+        no row means none of it there.
+        """
+        row = self.rows.get((area, hazard, band, category, measure))
+        if row is None and measure in _ZERO_UNITS and area in self.areas:
+            return {"value": 0.0, "unit": _ZERO_UNITS[measure], "suppressed": False, "rule": self.rule}
+        return row
+
+    def bands(self, hazard: str, measure: str) -> list[str]:
+        sub = self.df.filter((pl.col("hazard") == hazard) & (pl.col("measure") == measure))
+        return list(dict.fromkeys(b for b in sub["band"].to_list() if b is not None))
+
+    def categories(self, hazard: str, measure: str, area: str | None = None) -> list[str]:
+        sub = self.df.filter((pl.col("hazard") == hazard) & (pl.col("measure") == measure))
+        if area is not None:
+            sub = sub.filter(pl.col("area") == area)
+        return sorted({c for c in sub["category"].to_list() if c is not None})
+
+
+class _Builder:
+    def __init__(self, city: City, params: Params, results: dict[str, Any]) -> None:
+        self.city = city
+        self.p = params
+        self.w: Words = words(params.lang)
+        self.ex = _Exposure(results["exposure"])
+        self.ex_city = _Exposure(results["exposure_city"])
+        self.far: pl.DataFrame | None = results["facilities_at_risk"]
+        self.oa = results["omradesansvar"]
+        self.names = _namnd_names(city, params.year)
+        self.floods = flood_hazards(city)
+        self.routes = route_hazards(city)
+        self.rule = rule_name(city.settings.suppression, params.mode)
+        self.labels = dict(city.settings.report.labels)
+        pop_years = results["exposure"]["population_year"].drop_nulls()
+        self.population_year = int(pop_years[0]) if pop_years.len() else None
+        self.ids: dict[str, str] = {}
+        for area, _code, namnd in self.names.iter_rows():
+            base = slug(namnd)
+            sid = base
+            i = 2
+            while sid in self.ids.values() or sid == "index":
+                sid, i = f"{base}-{i}", i + 1
+            self.ids[area] = sid
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    def band(self, band: str) -> str:
+        """``"+1.5 m"`` → ``"+1,5 m"`` in Swedish."""
+        return band.replace(".", ",") if self.p.lang == "sv" else band
+
+    def num(self, page: Page, key: str, row: dict[str, Any] | None, fmt: str) -> Number:
+        if row is None:
+            return page.number(key, None, "", fmt)
+        return page.number(
+            key,
+            row["value"],
+            row["unit"] or "",
+            fmt,
+            suppressed=bool(row.get("suppressed") or False),
+            rule=row.get("rule"),
+        )
+
+    def rule_note(self) -> str:
+        return describe_rule(self.rule, self.p.lang)
+
+    def intro(self, page: Page) -> None:
+        w = self.w
+        page.intro.append(Paragraph([w.programme]))
+        page.intro.append(Paragraph([w.year_line.format(year=self.p.year)]))
+        mode_line = w.open_mode if self.p.mode == "open" else w.internal_mode
+        page.intro.append(Paragraph([mode_line], css="internal" if self.p.mode == "internal" else "mode"))
+
+    # -- pages --------------------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        out = [self.city_page()]
+        for area, code, namnd in self.names.iter_rows():
+            if area in self.p.namnder:
+                out.append(self.namnd_page(area, code, namnd))
+        return out
+
+    def namnd_page(self, area: str, code: str, namnd: str) -> Page:
+        w = self.w
+        page = Page(
+            id=self.ids[area],
+            kind="namnd",
+            title=w.namnd_page.format(year=self.p.year, namnd=namnd),
+            subtitle=f"{w.stadsdelsomrade} {area}",
+            lang=self.p.lang,
+            area=area,
+            area_code=code,
+            namnd=namnd,
+        )
+        self.intro(page)
+        nulage = Part("nulagesbeskrivning", w.nulage, w.nulage_intro)
+        orsak = Part("analys_av_orsak", w.orsak, w.orsak_intro)
+        foljder = Part("bedomning_av_sannolika_foljder", w.foljder, w.foljder_intro)
+        page.parts = [nulage, orsak, foljder]
+
+        self.key_figures(page, nulage.section(w.key_figures), self.ex, area)
+        for h in self.floods:
+            self.flood_table(page, nulage.section(w.flood_section.format(hazard=self.label(h.name))), area, h)
+        for h in self.routes:
+            self.route_tables(page, nulage.section(w.route_section.format(hazard=self.label(h.name))), area, h)
+        if self.city.settings.facilities is not None and self.city.settings.hazards:
+            self.facility_counts(page, nulage.section(w.facilities_section), area)
+
+        if self.floods:
+            blocks = orsak.section(w.compare_section)
+            for h in self.floods:
+                self.compare(page, blocks, area, h)
+        if self.far is not None:
+            self.carriers(page, orsak.section(w.carriers_section), area)
+        orsak.sections.append(("", [Paragraph([w.covariation], css="caveat")]))
+        text_blocks = orsak.section(w.analyst_section)
+        text_blocks.append(analyst_text(self.city, area, code, namnd, w))
+
+        if self.city.settings.facilities is not None and self.city.settings.hazards:
+            blocks = foljder.section(w.affected_section)
+            for h in self.floods:
+                self.affected(page, blocks, area, h.name, self.ex.bands(h.name, "flooded_land_m2"), "flood")
+            for h in self.routes:
+                self.affected(page, blocks, area, h.name, [z for z, _, _ in h.zones()], "route")
+        self.coordination(page, foljder.section(w.coordination_section), area)
+        return page
+
+    def city_page(self) -> Page:
+        w = self.w
+        city_area = self.city.name
+        page = Page(
+            id="index",
+            kind="city",
+            title=w.city_page.format(year=self.p.year, city=city_area),
+            lang=self.p.lang,
+            area=city_area,
+            area_code="city",
+        )
+        self.intro(page)
+        nulage = Part("nulagesbeskrivning", w.nulage, w.nulage_intro)
+        page.parts = [nulage]
+        self.key_figures(page, nulage.section(w.key_figures), self.ex_city, city_area)
+        self.areas_table(page, nulage.section(w.areas_section))
+        return page
+
+    # -- sections -----------------------------------------------------------------------
+
+    def key_figures(self, page: Page, blocks: list, ex: _Exposure, area: str) -> None:
+        w = self.w
+        items: list[tuple[str, Number | str]] = []
+        items.append((w.land_area, self.num(page, "key/land_m2", ex.get(area, None, None, None, "land_m2"), "km2")))
+        for h in self.floods:
+            bands = ex.bands(h.name, "flooded_land_m2")
+            if not bands:
+                continue
+            top = bands[-1]
+            hz = self.label(h.name)
+            share = ex.get(area, h.name, top, None, "flooded_share")
+            items.append(
+                (
+                    w.flooded_share_at.format(band=self.band(top), hazard=hz),
+                    self.num(page, f"key/{h.name}/{top}/flooded_share", share, "share"),
+                )
+            )
+            res = ex.get(area, h.name, top, None, "residents_est")
+            if res is not None:
+                items.append(
+                    (
+                        w.residents_at.format(band=self.band(top), hazard=hz),
+                        self.num(page, f"key/{h.name}/{top}/residents_est", res, "count"),
+                    )
+                )
+        for h in self.routes:
+            for cat in ex.categories(h.name, "route_length_m"):
+                row = ex.get(area, h.name, None, cat, "route_length_m")
+                if row is None:
+                    continue
+                items.append(
+                    (
+                        w.route_length_class.format(hazard=self.label(h.name), category=cat),
+                        self.num(page, f"key/{h.name}/{cat}/route_length_m", row, "km"),
+                    )
+                )
+        blocks.append(FigureList(items))
+
+    def flood_table(self, page: Page, blocks: list, area: str, h) -> None:
+        w = self.w
+        bands = self.ex.bands(h.name, "flooded_land_m2")
+        if not bands:
+            blocks.append(Paragraph([w.nothing_to_show]))
+            return
+        cols = [
+            Column("band", w.band),
+            Column("flooded_land_m2", w.flooded_land, "ha", numeric=True),
+            Column("flooded_share", w.share_of_land, "", numeric=True),
+        ]
+        has_res = self.ex.get(area, h.name, bands[0], None, "residents_est") is not None
+        if has_res:
+            cols.append(Column("residents_est", w.residents_est, "", numeric=True))
+        t = Table(
+            f"{h.name}-flood",
+            w.flood_caption.format(hazard=self.label(h.name), highest=self.band(bands[-1])),
+            cols,
+        )
+        for b in bands:
+            row: list[str | Number | None] = [
+                self.band(b),
+                self.num(
+                    page,
+                    f"flood/{h.name}/{b}/flooded_land_m2",
+                    self.ex.get(area, h.name, b, None, "flooded_land_m2"),
+                    "ha",
+                ),
+                self.num(
+                    page,
+                    f"flood/{h.name}/{b}/flooded_share",
+                    self.ex.get(area, h.name, b, None, "flooded_share"),
+                    "share",
+                ),
+            ]
+            if has_res:
+                row.append(
+                    self.num(
+                        page,
+                        f"flood/{h.name}/{b}/residents_est",
+                        self.ex.get(area, h.name, b, None, "residents_est"),
+                        "count",
+                    )
+                )
+            t.rows.append(row)
+        if has_res:
+            t.notes.append(w.residents_note.format(year=self.population_year))
+            t.notes.append(self.rule_note())
+        else:
+            t.notes.append(w.no_population)
+        blocks.append(t)
+
+    def route_tables(self, page: Page, blocks: list, area: str, h) -> None:
+        w = self.w
+        cats = self.ex.categories(h.name, "route_length_m", area)
+        t = Table(
+            f"{h.name}-length",
+            w.route_caption.format(hazard=self.label(h.name)),
+            [Column("class", w.route_class), Column("route_length_m", w.length, "km", numeric=True)],
+        )
+        for c in cats:
+            t.rows.append(
+                [
+                    c,
+                    self.num(
+                        page,
+                        f"route/{h.name}/{c}/route_length_m",
+                        self.ex.get(area, h.name, None, c, "route_length_m"),
+                        "km",
+                    ),
+                ]
+            )
+        t.notes.append(w.tunnels_note)
+        if cats:
+            blocks.append(t)
+        else:
+            blocks.append(Paragraph([w.nothing_to_show]))
+        zones = [z for z, _, _ in h.zones()]
+        has_res = any(self.ex.get(area, h.name, z, None, "residents_est") is not None for z in zones)
+        cols = [Column("zone", w.zone), Column("zone_land_m2", w.zone_land, "ha", numeric=True)]
+        if has_res:
+            cols.append(Column("residents_est", w.residents_est, "", numeric=True))
+        z_t = Table(f"{h.name}-zones", w.zone_caption.format(hazard=self.label(h.name)), cols)
+        for z in zones:
+            row: list[str | Number | None] = [
+                z,
+                self.num(
+                    page, f"zone/{h.name}/{z}/zone_land_m2", self.ex.get(area, h.name, z, None, "zone_land_m2"), "ha"
+                ),
+            ]
+            if has_res:
+                row.append(
+                    self.num(
+                        page,
+                        f"zone/{h.name}/{z}/residents_est",
+                        self.ex.get(area, h.name, z, None, "residents_est"),
+                        "count",
+                    )
+                )
+            z_t.rows.append(row)
+        edges = "/".join(self._fmt_edge(e) for _, _, e in h.zones())
+        z_t.notes.append(w.zones_assumption.format(distance=self._fmt_edge(h.distance_m), edges=edges))
+        if has_res:
+            z_t.notes.append(w.residents_note.format(year=self.population_year))
+            z_t.notes.append(self.rule_note())
+        blocks.append(z_t)
+
+    def _fmt_edge(self, v: float) -> str:
+        text = f"{v:g}"
+        return text.replace(".", ",") if self.p.lang == "sv" else text
+
+    def _band_columns(self) -> list[tuple[str, str, str]]:
+        """(hazard, band, label) of every flood level and route zone."""
+        out = []
+        for h in self.floods:
+            for b in self.ex.bands(h.name, "flooded_land_m2"):
+                out.append((h.name, b, f"{self.label(h.name)} {self.band(b)}"))
+        for h in self.routes:
+            for z, _, _ in h.zones():
+                out.append((h.name, z, f"{self.label(h.name)} {self.w.zone.lower()} {z}"))
+        return out
+
+    def facility_counts(self, page: Page, blocks: list, area: str) -> None:
+        w = self.w
+        bands = self._band_columns()
+        cats = sorted({c for h, _, _ in bands for c in self.ex.categories(h, "facilities", area)})
+        if not cats:
+            blocks.append(Paragraph([w.carriers_none]))
+            return
+        t = Table(
+            "facilities-in-zones",
+            w.facilities_caption,
+            [Column("category", w.category)] + [Column(f"{h}:{b}", label, "", numeric=True) for h, b, label in bands],
+        )
+        for c in cats:
+            row: list[str | Number | None] = [c]
+            for h, b, _ in bands:
+                r = self.ex.get(area, h, b, c, "facilities")
+                row.append(self.num(page, f"facilities/{h}/{b}/{c}", r, "count") if r is not None else None)
+            t.rows.append(row)
+        if self.p.mode == "open":
+            t.notes.append(w.facilities_protected_note)
+        blocks.append(t)
+
+    def compare(self, page: Page, blocks: list, area: str, h) -> None:
+        w = self.w
+        bands = self.ex.bands(h.name, "flooded_land_m2")
+        if not bands:
+            return
+        hz = self.label(h.name)
+        neighbours = sorted(set(self.oa.neighbours.filter(pl.col("area") == area)["neighbour"].to_list()))
+        top = bands[-1]
+        own = self.num(
+            page, f"compare/{h.name}/{top}/own", self.ex.get(area, h.name, top, None, "flooded_share"), "share"
+        )
+        city = self.num(
+            page,
+            f"compare/{h.name}/{top}/city",
+            self.ex_city.get(self.city.name, h.name, top, None, "flooded_share"),
+            "share",
+        )
+        if own.value is None or own.value == 0:
+            blocks.append(Paragraph([w.no_flooding.format(area=area, band=self.band(top), hazard=hz)]))
+        else:
+            template = (
+                w.same_as_city
+                if city.value is not None and own.shown == city.shown
+                else w.higher_than_city
+                if city.value is not None and own.value > city.value
+                else w.lower_than_city
+            )
+            blocks.append(Paragraph(_fill(template, band=self.band(top), area=area, own=own, city=city)))
+        best = None
+        for n in neighbours:
+            r = self.ex.get(n, h.name, top, None, "flooded_share")
+            if r is not None and r["value"] is not None and (best is None or r["value"] > best[1]["value"]):
+                best = (n, r)
+        if best is not None and best[1]["value"] > 0:
+            v = self.num(page, f"compare/{h.name}/{top}/highest_neighbour", best[1], "share")
+            blocks.append(Paragraph(_fill(w.highest_neighbour, neighbour=best[0], value=v)))
+        t = Table(
+            f"{h.name}-compare",
+            w.compare_caption.format(hazard=hz),
+            [Column("area", w.area_col)] + [Column(b, self.band(b), "", numeric=True) for b in bands],
+        )
+        rows = [(area, self.ex, area), (w.city_whole, self.ex_city, self.city.name)] + [
+            (n, self.ex, n) for n in neighbours
+        ]
+        for i, (label, ex, key_area) in enumerate(rows):
+            row: list[str | Number | None] = [label]
+            who = "own" if i == 0 else "city" if i == 1 else f"neighbour/{key_area}"
+            for b in bands:
+                row.append(
+                    self.num(
+                        page,
+                        f"compare-table/{h.name}/{who}/{b}",
+                        ex.get(key_area, h.name, b, None, "flooded_share"),
+                        "share",
+                    )
+                )
+            t.rows.append(row)
+        blocks.append(t)
+
+    def carriers(self, page: Page, blocks: list, area: str) -> None:
+        w = self.w
+        far = self.far
+        assert far is not None
+        mine = far.filter(pl.col("stadsdelsomrade") == area) if "stadsdelsomrade" in far.columns else far.clear()
+        exposed = pl.lit(False)
+        for h in self.floods:
+            exposed = exposed | pl.col(f"{h.name}_band").is_not_null()
+        for h in self.routes:
+            if f"{h.name}_zone" in mine.columns:
+                exposed = exposed | pl.col(f"{h.name}_zone").is_not_null()
+        mine = mine.filter(exposed)
+        if mine.height == 0:
+            blocks.append(Paragraph([w.carriers_none]))
+            return
+        cols = [
+            Column("name", w.name),
+            Column("category", w.category),
+            Column("capacity", w.capacity, "", numeric=True),
+            Column("capacity_unit", w.unit),
+        ]
+        for h in self.floods:
+            cols.append(Column(f"{h.name}_band", f"{w.lowest_level} ({self.label(h.name)})"))
+        for h in self.routes:
+            cols += [
+                Column(f"{h.name}_distance_m", f"{w.distance} ({self.label(h.name)})", "m", numeric=True),
+                Column(f"{h.name}_zone", w.zone),
+                Column(f"{h.name}_note", w.note),
+            ]
+        t = Table("facilities-at-risk", w.carriers_caption, cols)
+        for i, r in enumerate(mine.iter_rows(named=True)):
+            row: list[str | Number | None] = [
+                r["name"],
+                r["category"],
+                page.number(f"carriers/{i}/capacity", r["capacity"], r["capacity_unit"] or "", "count"),
+                r["capacity_unit"],
+            ]
+            for h in self.floods:
+                b = r[f"{h.name}_band"]
+                row.append(self.band(b) if b is not None else None)
+            for h in self.routes:
+                row += [
+                    page.number(f"carriers/{i}/{h.name}_distance_m", r[f"{h.name}_distance_m"], "m", "m"),
+                    r[f"{h.name}_zone"],
+                    r[f"{h.name}_note"],
+                ]
+            t.rows.append(row)
+        if self.p.mode == "open":
+            t.notes.append(w.facilities_protected_note)
+        blocks.append(t)
+
+    def affected(self, page: Page, blocks: list, area: str, hazard: str, bands: list[str], kind: str) -> None:
+        w = self.w
+        if not bands:
+            return
+        cats = self.ex.categories(hazard, "capacity", area)
+        caption = (w.affected_caption if kind == "flood" else w.affected_route_caption).format(
+            hazard=self.label(hazard)
+        )
+        label = self.band if kind == "flood" else (lambda z: f"{w.zone} {z}")
+        t = Table(
+            f"{hazard}-affected",
+            caption,
+            [Column("what", w.category), Column("unit", w.unit)]
+            + [Column(b, label(b), "", numeric=True) for b in bands],
+        )
+        if any(self.ex.get(area, hazard, b, None, "residents_est") is not None for b in bands):
+            row: list[str | Number | None] = [w.residents_est, ""]
+            for b in bands:
+                r = self.ex.get(area, hazard, b, None, "residents_est")
+                row.append(self.num(page, f"affected/{hazard}/{b}/residents_est", r, "count") if r else None)
+            t.rows.append(row)
+        for c in cats:
+            unit = None
+            row = [c, ""]
+            for b in bands:
+                r = self.ex.get(area, hazard, b, c, "capacity")
+                if r is not None:
+                    unit = r["unit"]
+                row.append(self.num(page, f"affected/{hazard}/{b}/{c}/capacity", r, "count") if r else None)
+            row[1] = unit or ""
+            t.rows.append(row)
+        if not t.rows:
+            return
+        t.notes.append(self.rule_note())
+        blocks.append(t)
+
+    def coordination(self, page: Page, blocks: list, area: str) -> None:
+        w = self.w
+        hz = self.oa.hazards.filter(pl.col("area") == area)
+        if hz.height:
+            t = Table(
+                "shared-hazards",
+                w.shared_hazards_caption,
+                [
+                    Column("neighbour", w.neighbour),
+                    Column("hazard", w.hazard),
+                    Column("band", f"{w.band} / {w.route_class}"),
+                    Column("value", w.own_side, "", numeric=True),
+                    Column("neighbour_value", w.neighbour_side, "", numeric=True),
+                ],
+            )
+            for i, r in enumerate(
+                hz.sort("neighbour", "hazard", "band", "category", nulls_last=True).iter_rows(named=True)
+            ):
+                fmt = "ha" if r["measure"] == "flooded_land_m2" else "km"
+                what = self.band(r["band"]) if r["band"] is not None else r["category"]
+                unit = "ha" if fmt == "ha" else "km"
+                t.rows.append(
+                    [
+                        r["neighbour"],
+                        self.label(r["hazard"]),
+                        f"{what} ({unit})",
+                        page.number(f"shared/{i}/value", r["value"], r["unit"], fmt),
+                        page.number(f"shared/{i}/neighbour_value", r["neighbour_value"], r["unit"], fmt),
+                    ]
+                )
+            blocks.append(t)
+        else:
+            blocks.append(Paragraph([w.no_shared_hazards]))
+        nb = self.oa.neighbours.filter(pl.col("area") == area)
+        if nb.height:
+            t = Table(
+                "neighbours",
+                w.neighbours_caption,
+                [Column("neighbour", w.neighbour), Column("shared_boundary_m", w.shared_boundary, "km", numeric=True)],
+            )
+            for r in nb.sort("neighbour").iter_rows(named=True):
+                t.rows.append(
+                    [r["neighbour"], page.number(f"neighbours/{r['neighbour']}", r["shared_boundary_m"], "m", "km")]
+                )
+            blocks.append(t)
+        ac = self.oa.actors.filter(pl.col("area") == area)
+        if ac.height:
+            t = Table(
+                "actors",
+                w.actors_caption,
+                [
+                    Column("actor", w.actor),
+                    Column("type", w.actor_type),
+                    Column("share", w.share_of_area, "", numeric=True),
+                    Column("stadsdelar", w.actor_cover),
+                ],
+            )
+            for i, r in enumerate(ac.iter_rows(named=True)):
+                share = (
+                    page.number(f"actors/{i}/share", r["share"], "andel", "share") if r["share"] is not None else None
+                )
+                covers = ", ".join(r["stadsdelar"]) if r["stadsdelar"] is not None else None
+                t.rows.append([r["actor"], r["type"], share, covers])
+            blocks.append(t)
+
+    def areas_table(self, page: Page, blocks: list) -> None:
+        w = self.w
+        cols = [
+            Column("area", w.stadsdelsomrade),
+            Column("namnd", w.namnd),
+            Column("land_m2", w.land_area, "km²", numeric=True),
+        ]
+        spec: list[tuple[str, str | None, str | None, str, str]] = []
+        for h in self.floods:
+            bands = self.ex.bands(h.name, "flooded_land_m2")
+            for b in bands:
+                cols.append(
+                    Column(
+                        f"{h.name}:{b}:flooded_share",
+                        f"{w.share_of_land} {self.label(h.name)} {self.band(b)}",
+                        "",
+                        numeric=True,
+                    )
+                )
+                spec.append((h.name, b, None, "flooded_share", "share"))
+            if bands and self.ex.get(self.names["area"][0], h.name, bands[-1], None, "residents_est") is not None:
+                b = bands[-1]
+                cols.append(
+                    Column(
+                        f"{h.name}:{b}:residents_est",
+                        f"{w.residents_est} {self.label(h.name)} {self.band(b)}",
+                        "",
+                        numeric=True,
+                    )
+                )
+                spec.append((h.name, b, None, "residents_est", "count"))
+        for h in self.routes:
+            for c in self.ex.categories(h.name, "route_length_m"):
+                cols.append(Column(f"{h.name}:{c}:route_length_m", f"{self.label(h.name)} {c}", "km", numeric=True))
+                spec.append((h.name, None, c, "route_length_m", "km"))
+        t = Table("areas", w.areas_caption, cols)
+        for area, _code, namnd in self.names.iter_rows():
+            row: list[str | Number | None] = [
+                area,
+                namnd,
+                self.num(page, f"areas/{area}/land_m2", self.ex.get(area, None, None, None, "land_m2"), "km2"),
+            ]
+            for hazard, band, cat, measure, fmt in spec:
+                r = self.ex.get(area, hazard, band, cat, measure)
+                row.append(self.num(page, f"areas/{area}/{hazard}/{band or cat}/{measure}", r, fmt) if r else None)
+            t.rows.append(row)
+        if self.population_year is not None:
+            t.notes.append(w.residents_note.format(year=self.population_year))
+        t.notes.append(self.rule_note())
+        blocks.append(t)
+
+
+def _fill(template: str, **values: str | Number) -> list[str | Number]:
+    """A sentence template with numbers in it, as text and :class:`Number` parts."""
+    out: list[str | Number] = []
+    pos = 0
+    for m in re.finditer(r"\{(\w+)\}", template):
+        out.append(template[pos : m.start()])
+        v = values[m.group(1)]
+        out.append(v)
+        pos = m.end()
+    out.append(template[pos:])
+    return [p for p in out if p != ""]
+
+
+def relative(path: str, base: Path | None) -> str:
+    """``path`` relative to ``base`` where it lies under it (with ``/``), else its name."""
+    p = Path(path)
+    if base is not None:
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.name

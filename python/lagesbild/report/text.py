@@ -1,0 +1,381 @@
+"""The report's words, in Swedish (the default) and English.
+
+Every rule a planner reads here is the programme's (*Trygghets- och
+säkerhetsprogram för Stockholms stad 2018–2021*, in
+``../shared/reference/``) or the city file's, and a figure that is neither
+is called an assumption where it is used.
+
+Examples
+--------
+>>> from lagesbild.report.text import words
+>>> words("sv").nulage, words("en").nulage
+('Nulägesbeskrivning', 'Nulägesbeskrivning (current state)')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["LANGS", "Words", "words"]
+
+#: The languages of the report.
+LANGS = ("sv", "en")
+
+_PROGRAMME_SV = "Trygghets- och säkerhetsprogram för Stockholms stad 2018–2021"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The fixed texts of one language (format fields in braces)."""
+
+    lang: str
+    report: str
+    city_page: str
+    namnd_page: str
+    contents: str
+    year_line: str
+    open_mode: str
+    internal_mode: str
+    programme: str
+    nulage: str
+    nulage_intro: str
+    orsak: str
+    orsak_intro: str
+    foljder: str
+    foljder_intro: str
+    key_figures: str
+    land_area: str
+    flooded_share_at: str
+    residents_at: str
+    route_length_class: str
+    flood_section: str
+    flood_caption: str
+    band: str
+    flooded_land: str
+    share_of_land: str
+    residents_est: str
+    residents_note: str
+    route_section: str
+    route_caption: str
+    zone_caption: str
+    route_class: str
+    length: str
+    zone: str
+    zone_land: str
+    zones_assumption: str
+    tunnels_note: str
+    facilities_section: str
+    facilities_caption: str
+    category: str
+    facilities_protected_note: str
+    compare_section: str
+    compare_caption: str
+    area_col: str
+    city_whole: str
+    higher_than_city: str
+    lower_than_city: str
+    same_as_city: str
+    highest_neighbour: str
+    no_flooding: str
+    carriers_section: str
+    carriers_caption: str
+    carriers_none: str
+    name: str
+    lowest_level: str
+    distance: str
+    note: str
+    capacity: str
+    covariation: str
+    analyst_section: str
+    analyst_awaits: str
+    affected_section: str
+    affected_caption: str
+    affected_route_caption: str
+    unit: str
+    coordination_section: str
+    shared_hazards_caption: str
+    own_side: str
+    neighbour_side: str
+    neighbour: str
+    hazard: str
+    no_shared_hazards: str
+    neighbours_caption: str
+    shared_boundary: str
+    actors_caption: str
+    actor: str
+    actor_type: str
+    actor_cover: str
+    share_of_area: str
+    areas_section: str
+    areas_caption: str
+    provenance: str
+    provenance_intro: str
+    version: str
+    parameters: str
+    inputs: str
+    file: str
+    size_bytes: str
+    configuration: str
+    not_in_report: str
+    nothing_to_show: str
+    no_population: str
+    pages: str
+    stadsdelsomrade: str
+    namnd: str
+
+
+_SV = Words(
+    lang="sv",
+    report="Lägesbild {year}",
+    city_page="Lägesbild {year} – {city}, hela staden",
+    namnd_page="Lägesbild {year} – {namnd}",
+    contents="Innehåll",
+    year_line="Rapportår {year}; områdesindelningen som gäller den 31 december {year}.",
+    open_mode="Öppen version: små antal redovisas enligt stadens regel och skyddsklassade anläggningar visas inte.",
+    internal_mode="INTERN VERSION: inga värden är dolda och skyddsklassade anläggningar visas. Får inte publiceras.",
+    programme=(
+        "Enligt " + _PROGRAMME_SV + " ska nämnder och bolag upprätthålla lägesbilder om olyckor och brott "
+        "med en nulägesbeskrivning, en analys av orsak till nuläget och en bedömning av sannolika följder, "
+        "och rapportera dem till kommunstyrelsen i samband med tertialrapport 2. Stadsdelsnämnderna gör det "
+        "för sitt geografiska område och använder lägesbilden för samordning med andra aktörer där."
+    ),
+    nulage="Nulägesbeskrivning",
+    nulage_intro="Läget i området enligt stadens data.",
+    orsak="Analys av orsak",
+    orsak_intro=(
+        "Vad data kan säga om varför läget är som det är: jämförelser och samvariation, inte bevisade orsaker. "
+        "Nämndens egen analys, från samverkan med polisen och lokala aktörer, står intill."
+    ),
+    foljder="Bedömning av sannolika följder",
+    foljder_intro="Vilka som berörs om riskerna inträffar, och vilka nämnden behöver samordna med.",
+    key_figures="Nyckeltal",
+    land_area="Landyta (utan vatten)",
+    flooded_share_at="Andel av landytan under {band} ({hazard})",
+    residents_at="Boende under {band} ({hazard}), skattning",
+    route_length_class="Led för {hazard}, klass {category}, utanför tunnlar",
+    flood_section="Översvämning: {hazard}",
+    flood_caption="Mark och boende under varje nivå, {hazard} (nivåerna är kumulativa: {highest} rymmer de lägre)",
+    band="Nivå",
+    flooded_land="Översvämmad landyta",
+    share_of_land="Andel av landytan",
+    residents_est="Boende (skattning)",
+    residents_note=(
+        "Boende är en skattning genom arealviktning: stadsdelens folkmängd ({year}) gånger andelen av dess "
+        "landyta i zonen. Den förutsätter att de boende är jämnt spridda över stadsdelens mark."
+    ),
+    route_section="Farligt gods: {hazard}",
+    route_caption="Ledernas längd per klass, {hazard} (sträckor i tunnel ingår inte)",
+    zone_caption="Mark och boende i varje zon av riskhanteringsavståndet, {hazard}",
+    route_class="Klass",
+    length="Längd",
+    zone="Zon",
+    zone_land="Landyta i zonen",
+    zones_assumption=(
+        "Riskhanteringsavståndet är {distance} m. Zonernas yttre gränser ({edges} m) är ett antagande i "
+        "stadens konfiguration, inte en uppgift ur riktlinjerna."
+    ),
+    tunnels_note="Sträckor i tunnel räknas inte: de flesta farliga godsslag får inte köras där.",
+    facilities_section="Samhällsviktig verksamhet i zonerna",
+    facilities_caption="Antal samhällsviktiga verksamheter per kategori i varje zon",
+    category="Kategori",
+    facilities_protected_note=(
+        "Skyddsklassade anläggningar (el, tele, vatten) räknas med i antalen men namnges inte i den öppna versionen."
+    ),
+    compare_section="Jämförelse med staden och grannområdena",
+    compare_caption="Andel av landytan under varje nivå, {hazard}: området, staden och grannområdena",
+    area_col="Område",
+    city_whole="Hela staden",
+    higher_than_city="Andelen av landytan under {band} är {own} i {area}, högre än i staden som helhet ({city}).",
+    lower_than_city="Andelen av landytan under {band} är {own} i {area}, lägre än i staden som helhet ({city}).",
+    same_as_city="Andelen av landytan under {band} är {own} i {area}, som i staden som helhet ({city}).",
+    highest_neighbour="Bland grannområdena har {neighbour} störst andel ({value}).",
+    no_flooding="Ingen mark i {area} ligger under {band} enligt {hazard}.",
+    carriers_section="Verksamheter som bär exponeringen",
+    carriers_caption="Samhällsviktiga verksamheter i en översvämningszon eller inom riskhanteringsavståndet",
+    carriers_none="Ingen samhällsviktig verksamhet i området ligger i en översvämningszon eller nära en led.",
+    name="Namn",
+    lowest_level="Lägsta nivå som når den",
+    distance="Avstånd till led",
+    note="Riktlinjerna",
+    capacity="Kapacitet",
+    covariation=(
+        "Uppgifterna visar var riskerna och verksamheterna sammanfaller, inte varför. Jämförelser med staden "
+        "och grannområdena beskriver skillnader, inte orsaker."
+    ),
+    analyst_section="Nämndens analys",
+    analyst_awaits=(
+        "Inväntar nämndens underlag: ingen text för {namnd} är angiven i avsnittet [report] i stadens "
+        "konfiguration (texts)."
+    ),
+    affected_section="Berörda vid varje nivå och zon",
+    affected_caption="Kapacitet hos verksamheter under varje nivå, {hazard} (i kategorins egen enhet)",
+    affected_route_caption="Kapacitet hos verksamheter i varje zon, {hazard} (i kategorins egen enhet)",
+    unit="Enhet",
+    coordination_section="Samordning: grannar och aktörer",
+    shared_hazards_caption="Risker som korsar gränsen mot grannområden",
+    own_side="Egen sida",
+    neighbour_side="Grannens sida",
+    neighbour="Grannområde",
+    hazard="Risk",
+    no_shared_hazards="Inga risker korsar gränsen mot grannområdena.",
+    neighbours_caption="Grannområden och gemensam gräns",
+    shared_boundary="Gemensam gräns",
+    actors_caption="Aktörer vars ansvarsområden täcker området",
+    actor="Aktör",
+    actor_type="Typ",
+    actor_cover="Täcker",
+    share_of_area="Andel av området",
+    areas_section="Stadsdelsområdena jämförda",
+    areas_caption="Exponering per stadsdelsområde",
+    provenance="Underlag och reproducerbarhet",
+    provenance_intro=(
+        "Rapporten är byggd av lagesbild {version} ur filerna nedan; samma filer och parametrar ger samma "
+        "rapport, byte för byte."
+    ),
+    version="Version",
+    parameters="Parametrar",
+    inputs="Indata",
+    file="Fil",
+    size_bytes="Storlek (byte)",
+    configuration="Konfiguration",
+    not_in_report="Ingår inte i denna rapport",
+    nothing_to_show="Inga uppgifter.",
+    no_population="Stadens konfiguration anger ingen befolkningstabell ([population]): boende skattas inte.",
+    pages="Sidor",
+    stadsdelsomrade="Stadsdelsområde",
+    namnd="Nämnd",
+)
+
+_EN = Words(
+    lang="en",
+    report="Lägesbild {year} (annual situation report)",
+    city_page="Lägesbild {year} – {city}, the whole city",
+    namnd_page="Lägesbild {year} – {namnd}",
+    contents="Contents",
+    year_line="Report year {year}; the areas as organised on 31 December {year}.",
+    open_mode="Open version: small counts follow the city's rule and protected facilities are not shown.",
+    internal_mode="INTERNAL VERSION: no values are hidden and protected facilities are shown. Not for publication.",
+    programme=(
+        "Under the City of Stockholm's safety and security programme 2018–2021 every nämnd and company keeps "
+        "lägesbilder on accidents and on crime — a description of the current state (nulägesbeskrivning), an "
+        "analysis of its causes (analys av orsak) and an assessment of likely consequences (bedömning av "
+        "sannolika följder) — and reports them to the city executive board with tertialrapport 2. The "
+        "stadsdelsnämnder do so for their geographic area and use them to coordinate the actors there."
+    ),
+    nulage="Nulägesbeskrivning (current state)",
+    nulage_intro="The area as the city's data describe it.",
+    orsak="Analys av orsak (causes)",
+    orsak_intro=(
+        "What the data can say about why: comparisons and covariation, not proven causes. The nämnd's own "
+        "analysis, from its work with the police and local partners, stands beside it."
+    ),
+    foljder="Bedömning av sannolika följder (likely consequences)",
+    foljder_intro="Who is affected if the risks occur, and whom the nämnd must coordinate with.",
+    key_figures="Key figures",
+    land_area="Land area (without water)",
+    flooded_share_at="Share of the land below {band} ({hazard})",
+    residents_at="Residents below {band} ({hazard}), estimate",
+    route_length_class="Route for {hazard}, class {category}, outside tunnels",
+    flood_section="Flooding: {hazard}",
+    flood_caption=(
+        "Land and residents below each level, {hazard} (the levels are cumulative: {highest} holds the lower)"
+    ),
+    band="Level",
+    flooded_land="Flooded land",
+    share_of_land="Share of the land",
+    residents_est="Residents (estimate)",
+    residents_note=(
+        "Residents are an estimate by area weighting: the stadsdel's population ({year}) times the share of "
+        "its land in the zone. It assumes residents spread evenly over the stadsdel's land."
+    ),
+    route_section="Dangerous goods: {hazard}",
+    route_caption="Length of the routes per class, {hazard} (tunnel stretches left out)",
+    zone_caption="Land and residents in each zone of the risk-handling distance, {hazard}",
+    route_class="Class",
+    length="Length",
+    zone="Zone",
+    zone_land="Land in the zone",
+    zones_assumption=(
+        "The risk-handling distance is {distance} m. The zones' outer edges ({edges} m) are an assumption of "
+        "the city's configuration, not a figure from the guidance."
+    ),
+    tunnels_note="Tunnel stretches are not counted: most dangerous goods may not use them.",
+    facilities_section="Critical facilities in the zones",
+    facilities_caption="Critical facilities per category in each zone",
+    category="Category",
+    facilities_protected_note=(
+        "Protected facilities (electricity, telecom, water) are counted but not named in the open version."
+    ),
+    compare_section="Compared with the city and the neighbouring areas",
+    compare_caption="Share of the land below each level, {hazard}: the area, the city and the neighbours",
+    area_col="Area",
+    city_whole="Whole city",
+    higher_than_city=(
+        "The share of the land below {band} is {own} in {area}, higher than in the city as a whole ({city})."
+    ),
+    lower_than_city=(
+        "The share of the land below {band} is {own} in {area}, lower than in the city as a whole ({city})."
+    ),
+    same_as_city="The share of the land below {band} is {own} in {area}, as in the city as a whole ({city}).",
+    highest_neighbour="Among the neighbouring areas, {neighbour} has the largest share ({value}).",
+    no_flooding="No land in {area} lies below {band} according to {hazard}.",
+    carriers_section="Facilities that carry the exposure",
+    carriers_caption="Critical facilities in a flood zone or within the risk-handling distance",
+    carriers_none="No critical facility in the area lies in a flood zone or near a route.",
+    name="Name",
+    lowest_level="Lowest level reaching it",
+    distance="Distance to route",
+    note="Guidance",
+    capacity="Capacity",
+    covariation=(
+        "The data show where hazards and facilities coincide, not why. Comparisons with the city and the "
+        "neighbours describe differences, not causes."
+    ),
+    analyst_section="The nämnd's analysis",
+    analyst_awaits=(
+        "Awaiting the nämnd's input: no text for {namnd} is named in the [report] section of the city's "
+        "configuration (texts)."
+    ),
+    affected_section="Affected at each level and zone",
+    affected_caption="Capacity of the facilities below each level, {hazard} (in the category's own unit)",
+    affected_route_caption="Capacity of the facilities in each zone, {hazard} (in the category's own unit)",
+    unit="Unit",
+    coordination_section="Coordination: neighbours and actors",
+    shared_hazards_caption="Hazards that cross the boundary with neighbouring areas",
+    own_side="This side",
+    neighbour_side="Neighbour's side",
+    neighbour="Neighbouring area",
+    hazard="Hazard",
+    no_shared_hazards="No hazard crosses the boundary with the neighbouring areas.",
+    neighbours_caption="Neighbouring areas and shared boundary",
+    shared_boundary="Shared boundary",
+    actors_caption="Actors whose areas of responsibility cover the area",
+    actor="Actor",
+    actor_type="Type",
+    actor_cover="Covers",
+    share_of_area="Share of the area",
+    areas_section="The stadsdelsområden compared",
+    areas_caption="Exposure per stadsdelsområde",
+    provenance="Sources and reproducibility",
+    provenance_intro=(
+        "This report was built by lagesbild {version} from the files below; the same files and parameters give "
+        "the same report, byte for byte."
+    ),
+    version="Version",
+    parameters="Parameters",
+    inputs="Inputs",
+    file="File",
+    size_bytes="Size (bytes)",
+    configuration="Configuration",
+    not_in_report="Not in this report",
+    nothing_to_show="No data.",
+    no_population="The city's configuration names no population table ([population]): residents are not estimated.",
+    pages="Pages",
+    stadsdelsomrade="Stadsdelsområde",
+    namnd="Nämnd",
+)
+
+
+def words(lang: str) -> Words:
+    """The fixed texts of ``lang`` (``"sv"`` or ``"en"``)."""
+    return _SV if lang == "sv" else _EN
