@@ -645,18 +645,13 @@ class _Builder:
         hz = self.label(h.name)
         neighbours = sorted(set(self.oa.neighbours.filter(pl.col("area") == area)["neighbour"].to_list()))
         top = bands[-1]
-        own = self.num(
-            page, f"compare/{h.name}/{top}/own", self.ex.get(area, h.name, top, None, "flooded_share"), "share"
-        )
-        city = self.num(
-            page,
-            f"compare/{h.name}/{top}/city",
-            self.ex_city.get(self.city.name, h.name, top, None, "flooded_share"),
-            "share",
-        )
-        if own.value is None or own.value == 0:
+        own_row = self.ex.get(area, h.name, top, None, "flooded_share")
+        city_row = self.ex_city.get(self.city.name, h.name, top, None, "flooded_share")
+        if own_row is None or not own_row["value"]:
             blocks.append(Paragraph([w.no_flooding.format(area=area, band=self.band(top), hazard=hz)]))
         else:
+            own = self.num(page, f"compare/{h.name}/{top}/own", own_row, "share")
+            city = self.num(page, f"compare/{h.name}/{top}/city", city_row, "share")
             template = (
                 w.same_as_city
                 if city.value is not None and own.shown == city.shown

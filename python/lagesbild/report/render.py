@@ -35,22 +35,25 @@ if TYPE_CHECKING:
 
 __all__ = ["csv_table", "escape_md", "render_html", "render_markdown_page"]
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-_MD_LEADING = re.compile(r"^([#+\->=])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MD_LEADING = re.compile(r"^([#+\-=])")
 _MD_NUMBERED = re.compile(r"^(\d+)([.)])")
 
 
 def escape_md(text: object) -> str:
-    r"""Text with every character Markdown could take as markup backslash-escaped.
+    r"""Text with every character Markdown could take as markup escaped (``<`` and ``>`` as entities).
 
     Examples
     --------
     >>> from lagesbild.report.render import escape_md
     >>> escape_md("<script>alert(1)</script> *x*")
-    '\\<script\\>alert(1)\\</script\\> \\*x\\*'
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\*x\\*'
     """
     s = "" if text is None else str(text)
     s = _MD_SPECIAL.sub(r"\\\1", s)
+    # Angle brackets as entities: no Markdown renderer takes them as HTML.
+    s = _MD_ENTITY.sub("&amp;", s).replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_LEADING.sub(r"\\\1", s)
     s = _MD_NUMBERED.sub(r"\1\\\2", s)
     # A line starting with "-" or "1." would become a list; a newline would break a table row.
