@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo    build the extension and run the main job on the bundled demo city
+#   make demo    build the extension and write the demo city's lägesbild to out/lagesbild
 #   make check   build and run every test (what CI runs)
 # Everything installs into .venv, made here; one release build of the Rust
 # core serves both the Rust tests and the Python extension (clippy adds one
@@ -29,7 +29,7 @@ develop: venv
 	$(VENV)/bin/maturin develop --release --quiet
 
 demo: develop
-	$(VENV)/bin/lagesbild demo
+	$(VENV)/bin/lagesbild demo --out out/lagesbild
 
 # Style and types: rustfmt, clippy on every target with warnings as errors
 # (a check build of the dependencies, apart from the release build), ruff

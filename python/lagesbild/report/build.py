@@ -483,7 +483,7 @@ class _Builder:
         for h in self.routes:
             for cat in ex.categories(h.name, "route_length_m"):
                 row = ex.get(area, h.name, None, cat, "route_length_m")
-                if row is None:
+                if row is None or not row["value"]:
                     continue
                 items.append(
                     (
@@ -754,7 +754,7 @@ class _Builder:
         t = Table(
             f"{hazard}-affected",
             caption,
-            [Column("what", w.category), Column("unit", w.unit)]
+            [Column("what", w.affected_what), Column("unit", w.unit)]
             + [Column(b, label(b), "", numeric=True) for b in bands],
         )
         if any(self.ex.get(area, hazard, b, None, "residents_est") is not None for b in bands):
@@ -776,7 +776,57 @@ class _Builder:
         if not t.rows:
             return
         t.notes.append(self.rule_note())
+        blocks.append(self.consequence(page, area, hazard, bands, cats, kind))
         blocks.append(t)
+
+    def consequence(
+        self, page: Page, area: str, hazard: str, bands: list[str], cats: list[str], kind: str
+    ) -> Paragraph:
+        """A sentence of who is affected, from the numbers of the table beside it."""
+        w = self.w
+        hz = self.label(hazard)
+
+        def people(band: str) -> list[str | Number]:
+            r = self.ex.get(area, hazard, band, None, "residents_est")
+            if r is not None and r.get("suppressed") and r["value"] is None:
+                return [w.few]
+            return [self.num(page, f"consequence/{hazard}/{band}/residents_est", r, "count")]
+
+        def joined(items: list[list[str | Number]]) -> list[str | Number]:
+            out: list[str | Number] = []
+            for i, item in enumerate(items):
+                if i:
+                    out.append(f" {w.and_} " if i == len(items) - 1 else ", ")
+                out.extend(item)
+            return out
+
+        if kind == "flood":
+            top = bands[-1]
+            parts = _fill(w.consequence_flood, band=self.band(top), hazard=hz, residents="\0")
+            at = parts.index("\0")
+            parts[at : at + 1] = people(top)
+            facility_bands = [top]
+        else:
+            parts = [w.consequence_route.format(hazard=hz), " "]
+            parts += joined(
+                [
+                    [*people(z), f" {w.persons} " if i == 0 else " ", w.consequence_in_zone.format(zone=z)]
+                    for i, z in enumerate(bands)
+                ]
+            )
+            facility_bands = bands
+        caps = []
+        for c in cats:
+            for b in facility_bands:
+                r = self.ex.get(area, hazard, b, c, "capacity")
+                if r is not None and r["value"]:
+                    n = self.num(page, f"consequence/{hazard}/{b}/{c}/capacity", r, "count")
+                    where = "" if kind == "flood" else f" {w.consequence_in_zone.format(zone=b)}"
+                    caps.append([n, f" {r['unit']} ({c}{where})"])
+        if caps:
+            parts += [w.consequence_facilities, " ", *joined(caps)]
+        parts.append(".")
+        return Paragraph(parts)
 
     def coordination(self, page: Page, blocks: list, area: str) -> None:
         w = self.w

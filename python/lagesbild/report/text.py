@@ -90,6 +90,14 @@ class Words:
     analyst_awaits: str
     affected_section: str
     affected_caption: str
+    affected_what: str
+    consequence_flood: str
+    consequence_route: str
+    consequence_facilities: str
+    consequence_in_zone: str
+    few: str
+    persons: str
+    and_: str
     affected_route_caption: str
     unit: str
     coordination_section: str
@@ -152,7 +160,7 @@ _SV = Words(
     land_area="Landyta (utan vatten)",
     flooded_share_at="Andel av landytan under {band} ({hazard})",
     residents_at="Boende under {band} ({hazard}), skattning",
-    route_length_class="Led för {hazard}, klass {category}, utanför tunnlar",
+    route_length_class="{hazard}: klass {category}, utanför tunnlar",
     flood_section="Översvämning: {hazard}",
     flood_caption="Mark och boende under varje nivå, {hazard} (nivåerna är kumulativa: {highest} rymmer de lägre)",
     band="Nivå",
@@ -163,8 +171,8 @@ _SV = Words(
         "Boende är en skattning genom arealviktning: stadsdelens folkmängd ({year}) gånger andelen av dess "
         "landyta i zonen. Den förutsätter att de boende är jämnt spridda över stadsdelens mark."
     ),
-    route_section="Farligt gods: {hazard}",
-    route_caption="Ledernas längd per klass, {hazard} (sträckor i tunnel ingår inte)",
+    route_section="{hazard}",
+    route_caption="Längd per klass, {hazard} (sträckor i tunnel ingår inte)",
     zone_caption="Mark och boende i varje zon av riskhanteringsavståndet, {hazard}",
     route_class="Klass",
     length="Längd",
@@ -209,6 +217,16 @@ _SV = Words(
     ),
     affected_section="Berörda vid varje nivå och zon",
     affected_caption="Kapacitet hos verksamheter under varje nivå, {hazard} (i kategorins egen enhet)",
+    affected_what="Berörda",
+    consequence_flood=(
+        "Om vattnet når {band} ({hazard}) ligger uppskattningsvis {residents} boende under nivån i området"
+    ),
+    consequence_route="Inom riskhanteringsavståndet ({hazard}) bor uppskattningsvis",
+    consequence_facilities="; där finns också verksamheter med",
+    consequence_in_zone="i zon {zone}",
+    few="ett antal som inte redovisas",
+    persons="personer",
+    and_="och",
     affected_route_caption="Kapacitet hos verksamheter i varje zon, {hazard} (i kategorins egen enhet)",
     unit="Enhet",
     coordination_section="Samordning: grannar och aktörer",
@@ -275,7 +293,7 @@ _EN = Words(
     land_area="Land area (without water)",
     flooded_share_at="Share of the land below {band} ({hazard})",
     residents_at="Residents below {band} ({hazard}), estimate",
-    route_length_class="Route for {hazard}, class {category}, outside tunnels",
+    route_length_class="{hazard}: class {category}, outside tunnels",
     flood_section="Flooding: {hazard}",
     flood_caption=(
         "Land and residents below each level, {hazard} (the levels are cumulative: {highest} holds the lower)"
@@ -288,8 +306,8 @@ _EN = Words(
         "Residents are an estimate by area weighting: the stadsdel's population ({year}) times the share of "
         "its land in the zone. It assumes residents spread evenly over the stadsdel's land."
     ),
-    route_section="Dangerous goods: {hazard}",
-    route_caption="Length of the routes per class, {hazard} (tunnel stretches left out)",
+    route_section="{hazard}",
+    route_caption="Length per class, {hazard} (tunnel stretches left out)",
     zone_caption="Land and residents in each zone of the risk-handling distance, {hazard}",
     route_class="Class",
     length="Length",
@@ -338,6 +356,16 @@ _EN = Words(
     ),
     affected_section="Affected at each level and zone",
     affected_caption="Capacity of the facilities below each level, {hazard} (in the category's own unit)",
+    affected_what="Affected",
+    consequence_flood=(
+        "If the water reaches {band} ({hazard}), an estimated {residents} residents of the area live below it"
+    ),
+    consequence_route="Within the risk-handling distance ({hazard}) live an estimated",
+    consequence_facilities="; there are also facilities with",
+    consequence_in_zone="in zone {zone}",
+    few="a number not shown",
+    persons="people",
+    and_="and",
     affected_route_caption="Capacity of the facilities in each zone, {hazard} (in the category's own unit)",
     unit="Unit",
     coordination_section="Coordination: neighbours and actors",
