@@ -27,6 +27,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
         "buffer: quad_segs must be between 1 and 1000, not {quad_segs}"
     );
     checks::refuse_non_finite(layer)?;
+    checks::refuse_collections(layer, "buffer")?;
     refuse_invalid_polygons(layer, &|_| true)?;
     let angle = std::f64::consts::FRAC_PI_2 / quad_segs as f64;
     // Built per feature: a style may hold a shared custom cap, so it is not `Sync`.
@@ -94,6 +95,7 @@ pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Layer> {
     for &i in groups.iter().flatten() {
         used[i as usize] = true;
     }
+    checks::refuse_collections(layer, "dissolve")?;
     refuse_invalid_polygons(layer, &|i| used[i])?;
     let geoms = super::install(|| {
         groups

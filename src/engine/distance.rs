@@ -76,6 +76,7 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
         Ok(())
     }
     checks::refuse_non_finite(layer)?;
+    checks::refuse_collections(layer, what)?;
     for (i, g) in layer.geometries().iter().enumerate() {
         if let Some(g) = g {
             walk(g, i, &mut push, allow_polygons).map_err(|found| {
@@ -260,6 +261,7 @@ pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result
     checks::same_crs(left, right, "nearest")?;
     left.require_metric("nearest")?;
     checks::non_empty(right, "nearest")?;
+    checks::refuse_collections(left, "nearest")?;
     if let Some(m) = max_distance {
         crate::ensure!(
             m.is_finite() && m >= 0.0,
