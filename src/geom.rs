@@ -154,8 +154,8 @@ pub fn is_empty(g: &Geometry<f64>) -> bool {
     }
 }
 
-/// Leave out the empty parts of a multi-geometry or collection, as GEOS
-/// ignores them (`MULTILINESTRING ((10 0, 10 10), EMPTY)` is the line
+/// Leave out the empty parts of a multi-geometry or collection (and the
+/// empty holes of a polygon), as GEOS ignores them (`MULTILINESTRING ((10 0, 10 10), EMPTY)` is the line
 /// `(10 0, 10 10)` to every operation). A geometry all of whose parts are
 /// empty stays, empty.
 ///
@@ -169,12 +169,22 @@ pub fn is_empty(g: &Geometry<f64>) -> bool {
 /// assert_eq!(g, Geometry::MultiLineString(MultiLineString(vec![line])));
 /// ```
 pub fn drop_empty_parts(g: &mut Geometry<f64>) {
+    fn drop_empty_holes(p: &mut Polygon<f64>) {
+        if p.interiors().iter().any(|r| r.0.is_empty()) {
+            let (exterior, mut holes) =
+                std::mem::replace(p, Polygon::new(LineString(vec![]), vec![])).into_inner();
+            holes.retain(|r| !r.0.is_empty());
+            *p = Polygon::new(exterior, holes);
+        }
+    }
     match g {
         Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.is_empty()) => {
             m.0.retain(|l| !l.0.is_empty())
         }
-        Geometry::MultiPolygon(m) if m.0.iter().any(|p| p.exterior().0.is_empty()) => {
-            m.0.retain(|p| !p.exterior().0.is_empty())
+        Geometry::Polygon(p) => drop_empty_holes(p),
+        Geometry::MultiPolygon(m) => {
+            m.0.retain(|p| !p.exterior().0.is_empty());
+            m.0.iter_mut().for_each(drop_empty_holes);
         }
         Geometry::GeometryCollection(c) => {
             c.0.iter_mut().for_each(drop_empty_parts);

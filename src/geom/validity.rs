@@ -280,11 +280,16 @@ fn polygonal(polys: &[Polygon<f64>]) -> Vec<Found> {
                     continue;
                 }
                 let (c, d) = seg[j];
-                let Some(m) = meet(a, b, c, d) else { continue };
-                let same_ring = edge_ring[i] == edge_ring[j];
-                if same_ring && adjacent(i, j) && !matches!(m, Meet::Overlap(_)) {
+                if edge_ring[i] == edge_ring[j] && adjacent(i, j) {
+                    // Neighbours share a vertex: a problem only when the
+                    // ring runs back along itself there.
+                    let (v, p, q) = if b == c { (b, a, d) } else { (a, b, c) };
+                    if orient(v, p, q) == 0.0 && lex_lt(v, p) == lex_lt(v, q) {
+                        out.push((i, j, Meet::Overlap(v)));
+                    }
                     continue;
                 }
+                let Some(m) = meet(a, b, c, d) else { continue };
                 out.push((i, j, m));
             }
             out

@@ -334,3 +334,18 @@ fn large_polygons_get_the_full_check() {
         vec![NONE, 0]
     );
 }
+
+#[test]
+fn an_empty_hole_is_left_out() {
+    let holed = Polygon::new(
+        square(0.0, 0.0, 10.0).exterior().clone(),
+        vec![LineString(vec![]), square(2.0, 2.0, 1.0).exterior().clone()],
+    );
+    let l = layer("holed", vec![Geometry::Polygon(holed)]);
+    assert_eq!(l.is_valid(), vec![true]);
+    assert_eq!(l.area().unwrap(), vec![Some(99.0)]);
+    match &l.geometries()[0] {
+        Some(Geometry::Polygon(p)) => assert_eq!(p.interiors().len(), 1),
+        g => panic!("{g:?}"),
+    }
+}
