@@ -328,10 +328,11 @@ fn geom_length(g: &Geometry<f64>) -> f64 {
         Geometry::LineString(l) => Euclidean.length(l),
         Geometry::MultiLineString(l) => Euclidean.length(l),
         Geometry::Polygon(p) => ring_lengths(p),
-        Geometry::MultiPolygon(mp) => mp.iter().map(ring_lengths).sum(),
+        // Folded from +0: an empty sum of floats is -0.
+        Geometry::MultiPolygon(mp) => mp.iter().fold(0.0, |m, p| m + ring_lengths(p)),
         Geometry::Rect(r) => ring_lengths(&r.to_polygon()),
         Geometry::Triangle(t) => ring_lengths(&t.to_polygon()),
-        Geometry::GeometryCollection(gc) => gc.iter().map(geom_length).sum(),
+        Geometry::GeometryCollection(gc) => gc.iter().fold(0.0, |m, g| m + geom_length(g)),
     }
 }
 

@@ -318,7 +318,11 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
     let mut first_poly = None;
     let mut first_other = None;
     for &i in rows {
-        let Some(g) = &geoms[i as usize] else {
+        // Null and empty geometries add nothing to a union.
+        let Some(g) = geoms[i as usize]
+            .as_ref()
+            .filter(|g| !crate::geom::is_empty(g))
+        else {
             continue;
         };
         if let Some(mp) = as_multipolygon(g) {

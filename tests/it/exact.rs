@@ -349,3 +349,18 @@ fn an_empty_hole_is_left_out() {
         g => panic!("{g:?}"),
     }
 }
+
+#[test]
+fn empty_geometries_add_nothing_to_a_dissolve() {
+    let l = layer(
+        "mixed",
+        vec![
+            Geometry::MultiLineString(MultiLineString(vec![])),
+            Geometry::Polygon(square(0.0, 0.0, 1.0)),
+            Geometry::MultiPolygon(MultiPolygon(vec![])),
+            Geometry::LineString(LineString(vec![])),
+        ],
+    );
+    let out = dissolve(&l, &[vec![0, 1, 2], vec![3]]).unwrap();
+    assert_eq!(out.area().unwrap(), vec![Some(1.0), None]);
+}
