@@ -277,3 +277,23 @@ def test_validity_of_the_real_boundaries_equals_geos(stockholm, name: str) -> No
     got = layer(broken).is_valid().to_list()
     assert got == shapely.is_valid(broken).tolist()
     assert not got[0] and not got[-1]
+
+
+def test_all_empty_geometries_in_every_operation() -> None:
+    empties = [wkt.loads(t) for t in [*ALL_EMPTY, "POLYGON EMPTY"]]
+    src = layer(empties, g=[1, 1, 2, 2, 2])
+    assert lb.buffer(src, 1).area().to_list() == [g.buffer(1).area for g in empties] == [0.0] * 5
+    assert lb.dissolve(src, by="g").area().to_list() == [None, None]
+    mixed = layer([wkt.loads("MULTILINESTRING (EMPTY)"), box(0, 0, 1, 1)], g=[1, 1])
+    assert lb.dissolve(mixed, by="g").area().to_list() == [1.0]
+    assert src.area().to_list() == [0.0] * 5
+    assert src.length().to_list() == [0.0] * 5
+    polys = layer([empties[2], empties[4], box(0, 0, 1, 1)], k=["a", "b", "c"])
+    assert lb.assign(xy([(0.5, 0.5), (5, 5)]), polys, key="k").to_list() == ["c", None]
+    zones = polys.with_attributes(pl.DataFrame({"z": ["a", "b", "c"]}))
+    assert lb.overlay_area(zones, polys, zone_key="z", area_key="k").rows() == [("c", "c", 1.0, 1.0)]
+    assert len(lb.overlay(zones, polys)) == 1
+    lines = layer([empties[3], empties[1], LineString([(0, 0.5), (2, 0.5)])], r=["x", "y", "z"])
+    assert lb.length_within(lines, polys, line_key="r", area_key="k").rows() == [("z", "c", 1.0)]
+    assert lb.within_distance(xy([(0, 0)]), lines, 1, key="r").rows() == [(True, 0.5, "z")]
+    assert lb.nearest(layer([Point(0, 0)]), lines, key="r").rows() == [("z", 2, 0.5)]
