@@ -14,6 +14,7 @@ Crs(EPSG:3011, SWEREF99 18 00)
 """
 
 from lagesbild import config as config  # the configuration file's format, as lb.config
+from lagesbild import disclosure as disclosure  # the disclosure rule, as lb.disclosure
 from lagesbild._lagesbild import Crs, __version__
 from lagesbild.city import City, demo
 from lagesbild.engine import (
@@ -21,6 +22,7 @@ from lagesbild.engine import (
     assign,
     buffer,
     dissolve,
+    grid_hotspots,
     length_within,
     nearest,
     overlay,
@@ -65,6 +67,7 @@ __all__ = [
     "buffer",
     "demo",
     "dissolve",
+    "grid_hotspots",
     "length_within",
     "list_layers",
     "nearest",
