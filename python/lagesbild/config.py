@@ -90,6 +90,7 @@ The file, with every key (``*`` marks the required ones)::
     gender = "kon"                # optional: kvinnor, män, alla
     min_respondents = 30          # shares with fewer respondents are withheld
     design_effect = 1.0           # variance inflation of the design (1 = simple random sample)
+    indices = ["problemindex"]    # indicators that are indices, not shares: no intervals
 
     [crime]                       # police-reported crime: counts per area, month and category
     table = "brott_polisen"       # * a table of [tables] with its key column

@@ -9,4 +9,6 @@ incident rates and hotspots, the RSA matrix) live in modules of this
 package.
 """
 
-__all__: list[str] = []
+from lagesbild.analysis.survey import survey
+
+__all__ = ["survey"]
