@@ -101,6 +101,7 @@ The file, with every key (``*`` marks the required ones)::
     layer = "handelser"           # *
     date = "datum"; theme = "tema"; type = "typ"
     namnd = "namnd"; activity = "verksamhet"; consequence = "konsekvensgrad"
+    water = "vatten"              # optional: a polygon layer; hotspot cells in it are not study area
 
     [themes.NAME]                 # the lägesbild's themes (olyckor, brott, hot_och_vald)
     label = "Olyckor"

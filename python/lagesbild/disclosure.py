@@ -409,7 +409,7 @@ def disclose_table(
     rule: Suppression | None,
     mode: str,
     value: str = "value",
-    total: str = "totalt",
+    total: str | tuple[str, str] = "totalt",
 ) -> pl.DataFrame:
     """A two-way count table with its margins, through the disclosure rule.
 
@@ -417,7 +417,8 @@ def disclose_table(
     ``rows`` and ``columns`` key columns (missing combinations count 0).
     The result adds the row totals, column totals and grand total (their
     key is ``total`` in the first ``columns`` or ``rows`` column, null in
-    the others), and applies the rule to all of them: under
+    the others; ``total`` may be a pair: the label of the row margin's
+    key, then the column margin's), and applies the rule to all of them: under
     ``"threshold"`` with ``secondary``, :func:`protect_table`, so that no
     withheld count can be narrowed to ``min_count`` or less from the
     published cells and margins.
@@ -473,12 +474,14 @@ def disclose_table(
         hidden = protect_table(grid, min_count=rule.min_count) if rule.secondary else (a > 0) & (a < rule.min_count)
         shown = np.where(hidden, np.nan, a)
 
-    def keys(frame: pl.DataFrame, names: list[str], n: int) -> pl.DataFrame:
-        label = {names[0]: [total] * n, **{k: [None] * n for k in names[1:]}}
-        return pl.concat([frame, pl.DataFrame(label, schema=frame.schema)])
+    row_label, col_label = (total, total) if isinstance(total, str) else total
 
-    rows_all = keys(row_keys.select(pl.col(k).cast(pl.String) for k in rk), rk, 1)
-    cols_all = keys(col_keys.select(pl.col(k).cast(pl.String) for k in ck), ck, 1)
+    def keys(frame: pl.DataFrame, names: list[str], label: str) -> pl.DataFrame:
+        extra = {names[0]: [label], **{k: [None] for k in names[1:]}}
+        return pl.concat([frame, pl.DataFrame(extra, schema=frame.schema)])
+
+    rows_all = keys(row_keys.select(pl.col(k).cast(pl.String) for k in rk), rk, row_label)
+    cols_all = keys(col_keys.select(pl.col(k).cast(pl.String) for k in ck), ck, col_label)
     out = rows_all.with_row_index("__r").join(cols_all.with_row_index("__c"), how="cross")
     ri, ci = out["__r"].to_numpy(), out["__c"].to_numpy()
     return out.drop("__r", "__c").with_columns(

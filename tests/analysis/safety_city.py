@@ -118,3 +118,63 @@ def city(tables: dict | None = None, layers: dict | None = None, **kw) -> lb.Cit
         name="Trygghetsstad",
         settings=settings(**kw),
     )
+
+
+THEMES = {
+    "olyckor": Theme(name="olyckor", label="Olyckor", tema=("olycka", "brand"), crime=()),
+    "brott": Theme(name="brott", label="Brott", tema=("brott mot egendom",), crime=("skadegörelse",)),
+    "hot_och_vald": Theme(name="hot_och_vald", label="Hot och våld", tema=("hot och våld",), crime=("misshandel",)),
+}
+
+# Incidents per like period (report year → stadsdel → theme value → count): A's brott rise 50 % a year.
+INCIDENT_COUNTS = {
+    y: {
+        "A": {"brott mot egendom": round(20 * 1.5 ** (y - 2021)), "olycka": 10, "hot och våld": 6},
+        "B": {"brott mot egendom": 30, "olycka": 3, "hot och våld": 12},
+        "C": {"brott mot egendom": 40, "olycka": 2, "brand": 8, "hot och våld": 0},
+        "D": {"brott mot egendom": 1, "olycka": 0, "hot och våld": 0},
+    }
+    for y in (2021, 2022, 2023, 2024, 2025)
+}
+
+
+def incident_layer() -> lb.Layer:
+    """Points inside each square (never on an edge), dated in the middle of each like period (March)."""
+    rows = []
+    n = 0
+    for y, per_sd in INCIDENT_COUNTS.items():
+        for sd, themes in per_sd.items():
+            x0, y0 = SQUARES[sd]
+            for tema, k in themes.items():
+                for i in range(k):
+                    n += 1
+                    typ = {"brott mot egendom": "inbrott", "olycka": "fallolycka", "brand": "brand i byggnad", "hot och våld": "hot mot personal"}[tema]
+                    namnd = "Västra nämnden" if sd in "AC" else "Östra nämnden"
+                    verksamhet = "förskola" if i % 2 else "skola"
+                    px = x0 * 1000 + 100 + (i * 37) % 800
+                    py = y0 * 1000 + 100 + (i * 53) % 800
+                    rows.append((n, dt.date(y, 3, 1 + i % 28), "händelsehanteringssystemet", namnd, verksamhet, tema, typ, 1 + i % 4, shapely.to_wkb(shapely.Point(px, py))))
+    # Before the first like period: the data starts 2020-09-01.
+    rows.append((n + 1, dt.date(2020, 9, 1), "händelsehanteringssystemet", "Västra nämnden", "skola", "olycka", "fallolycka", 1, shapely.to_wkb(shapely.Point(500, 500))))
+    rows.append((n + 2, dt.date(2025, 8, 31), "händelsehanteringssystemet", "Västra nämnden", "skola", "olycka", "fallolycka", 1, shapely.to_wkb(shapely.Point(500, 500))))
+    df = pl.DataFrame(rows, schema=["handelse_id", "datum", "kalla", "namnd", "verksamhet", "tema", "typ", "konsekvensgrad", "geometry"], orient="row")
+    return lb.Layer.from_polars(df, crs=3011, name="handelser")
+
+
+def brott() -> pl.DataFrame:
+    rows = []
+    for y in range(2020, 2026):
+        for m in range(1, 13):
+            if (y, m) < (2020, 9) or (y, m) > (2025, 8):
+                continue
+            for sd, k in {"A": 5, "B": 2, "C": 9, "D": 0}.items():
+                rows.append((sd, f"{y}-{m:02d}", "skadegörelse", k))
+                rows.append((sd, f"{y}-{m:02d}", "misshandel", 1 if sd == "B" else 0))
+    return pl.DataFrame(rows, schema=["stadsdel", "manad", "brottskategori", "antal"], orient="row")
+
+
+def incident_city(**kw) -> lb.City:
+    kw.setdefault("incidents", Incidents(layer="handelser"))
+    kw.setdefault("crime", Crime(table="brott"))
+    kw.setdefault("themes", THEMES)
+    return city(tables={"brott": brott()}, layers={"handelser": incident_layer()}, **kw)

@@ -371,6 +371,8 @@ def _incidents(cx: _Context, settings: Settings) -> Any:
     layer = cx.layer(i.layer, "incidents.layer", _POINTS, "the incidents")
     if layer is None:
         return i
+    if i.water is not None:
+        cx.layer(i.water, "incidents.water", _POLYGONS, "the water of the hotspot analysis")
     names = ("date", "theme", "type", "namnd", "activity", "consequence")
     found = cx.columns(
         layer.attributes, lambda m, k: cx.about_layer(i.layer, m, k), "incidents", _given(i, names), names[:3]
