@@ -189,3 +189,47 @@ pub(crate) fn area_topology(
             .collect(),
     ))
 }
+
+/// Points counted on a grid of `cell`-metre cells over `areas` and Gi* of
+/// each study cell (centre on land, not in `water`): the cells as a layer
+/// of squares, the grid `(x0, y0, cell, nx, ny)`, and per study cell its
+/// number in the grid, count, z, p and q as bytes.
+#[pyfunction]
+#[pyo3(signature = (points, areas, cell, water=None))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn grid_hotspots<'py>(
+    py: Python<'py>,
+    points: &Bound<'py, PyAny>,
+    areas: &PyLayer,
+    cell: f64,
+    water: Option<PyRef<'py, PyLayer>>,
+) -> PyResult<(
+    PyLayer,
+    (f64, f64, f64, usize, usize),
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+)> {
+    let arg = PointsArg::get(points, "grid_hotspots")?;
+    let p = arg.points();
+    let w = water.as_ref().map(|w| &w.0);
+    let (h, layer) = run(py, || {
+        let h = engine::hotspots(p, &areas.0, w, cell)?;
+        let layer = h
+            .grid
+            .cell_layer("hotspots", &h.cells, areas.0.crs().clone())?;
+        Ok((h, layer))
+    })?;
+    let g = h.grid;
+    Ok((
+        PyLayer(layer),
+        (g.x0, g.y0, g.cell, g.nx, g.ny),
+        u32_bytes(py, &h.cells)?,
+        u32_bytes(py, &h.count)?,
+        f64_bytes(py, &h.gi.z)?,
+        f64_bytes(py, &h.gi.p)?,
+        f64_bytes(py, &h.q)?,
+    ))
+}

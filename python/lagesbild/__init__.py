@@ -16,6 +16,7 @@ Crs(EPSG:3011, SWEREF99 18 00)
 from lagesbild import config as config  # the configuration file's format, as lb.config
 from lagesbild import disclosure as disclosure  # the disclosure rule, as lb.disclosure
 from lagesbild._lagesbild import Crs, __version__
+from lagesbild.analysis import hotspots, incidents, risk_matrix, survey
 from lagesbild.city import City, demo
 from lagesbild.engine import (
     area_topology,
@@ -68,6 +69,8 @@ __all__ = [
     "demo",
     "dissolve",
     "grid_hotspots",
+    "hotspots",
+    "incidents",
     "length_within",
     "list_layers",
     "nearest",
@@ -75,8 +78,10 @@ __all__ = [
     "overlay_area",
     "read",
     "read_table",
+    "risk_matrix",
     "set_threads",
     "sjoin",
+    "survey",
     "threads",
     "within_distance",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "assign",
     "buffer",
     "dissolve",
+    "grid_hotspots",
     "info",
     "length_within",
     "list_layers",
@@ -130,3 +131,9 @@ def area_topology(
     layer: Layer,
     min_area_m2: float = 1e-9,
 ) -> tuple[list[tuple[int, int, float, float, float]], list[tuple[float, float, float, list[int]]]]: ...
+def grid_hotspots(
+    points: Layer | tuple[Any, Any],
+    areas: Layer,
+    cell: float,
+    water: Layer | None = None,
+) -> tuple[Layer, tuple[float, float, float, int, int], bytes, bytes, bytes, bytes, bytes]: ...
