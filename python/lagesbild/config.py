@@ -26,6 +26,9 @@ The file, with every key (``*`` marks the required ones)::
     code = "sdo_kod"
     valid_from = "giltig_fran"    # ISO dates, inclusive
     valid_to = "giltig_till"      # empty = still in force
+    namnd = "namnd"               # optional: the stadsdelsnämnd's official name in
+                                  # each period; organisation() and areas_at() then
+                                  # return it as a column `namnd`
     sheet, sep, decimal, encoding # read options (see lagesbild.read_table)
 
     [layers.NAME]                 # any number of named layers
@@ -124,7 +127,8 @@ The file, with every key (``*`` marks the required ones)::
     [risk_distance]               # older form of [hazards.NAME] kind = "route": still read,
     layer = "farligt_gods"        # as a hazard named after its layer
     distance_m = 150.0
-    zones_m = { A = 30.0, B = 70.0, C = 150.0 }
+    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone: a configurable
+                                  # assumption, not given in metres by the county boards' guidance
 
     [flood]                       # older form of [hazards.NAME] kind = "flood": still read,
     layer = "oversvamning"        # as a hazard named after its layer

@@ -69,8 +69,14 @@ def _run(config: str | None, year: int | None) -> str:
         )
         themes = [c for c in table.columns if c != sdo]
         table = table.with_columns(pl.sum_horizontal(themes).alias("alla"))
+        counted = themes + ["alla"]
+        if "konsekvensgrad" in inc.columns:
+            # The serious ones: consequence grade 3 or 4 on the data set's 1–4 scale.
+            serious = inc.filter(pl.col("konsekvensgrad") >= 3).group_by(sdo).agg(pl.len().alias("grad 3–4"))
+            table = table.join(serious, on=sdo, how="left").with_columns(pl.col("grad 3–4").fill_null(0))
+            counted.append("grad 3–4")
         out += ["", f"Incidents {year} per stadsdelsområde and theme (fewer than {hide} shown as <{hide}):",
-                str(_suppress(table, themes + ["alla"], hide))]
+                str(_suppress(table, counted, hide))]
 
     if "oversvamning" in city.layers:
         flood = city.layer("oversvamning")

@@ -70,9 +70,13 @@ class RiskDistance:
     zones: A nearest (parking, farming), B (industry, offices, technical
     plants), C furthest (housing, schools, care). ``zones_m`` gives each
     zone's outer edge in metres, nearest first; the last edge is the whole
-    distance. The county boards' policy fixes the 150 m but leaves the zone
-    edges to each risk assessment; the defaults (30, 70, 150 m) are a common
-    starting point — set your own.
+    distance. The 150 m and the zones' land-use lists come from the county
+    boards' *Riskpolicy för markanvändning intill transportleder för farligt
+    gods* (Länsstyrelserna i Skåne, Stockholms och Västra Götalands län) and
+    Länsstyrelsen i Stockholms län's guidance (Fakta 2016:4); the zone edges
+    in metres are not fixed there as far as is known. The defaults (30, 70,
+    150 m) are a configurable assumption, not a figure from the guidance:
+    set the edges your risk assessment uses.
 
     Examples
     --------
@@ -184,7 +188,12 @@ class AreasConfig(_Source):
 
 @dataclass(frozen=True)
 class OrganisationConfig(_Source):
-    """``[organisation]``: the dated stadsdel → stadsdelsområde table."""
+    """``[organisation]``: the dated stadsdel → stadsdelsområde table.
+
+    ``columns`` maps the canonical names (``stadsdel``, ``sdo_namn``,
+    ``sdo_kod``, ``giltig_fran``, ``giltig_till`` and, when the file names
+    it, ``namnd``) to the file's columns.
+    """
 
     columns: Mapping[str, str] = field(default_factory=dict)  # canonical name -> file's column
 
@@ -275,6 +284,7 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "code": _Key("str", "sdo_kod"),
         "valid_from": _Key("str", "giltig_fran"),
         "valid_to": _Key("str", "giltig_till"),
+        "namnd": _Key("str"),
     },
     "layers.*": {
         **_FILE,
@@ -548,6 +558,8 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
                     "sdo_kod": v["code"],
                     "giltig_fran": v["valid_from"],
                     "giltig_till": v["valid_to"],
+                    # The stadsdelsnämnd's official name, only when configured.
+                    **({"namnd": v["namnd"]} if v["namnd"] else {}),
                 },
             )
 
