@@ -601,7 +601,8 @@ def grid_hotspots(
     in the south-west corner:
 
     >>> import shapely
-    >>> land = lb.Layer.from_polars(pl.DataFrame({"geometry": [shapely.to_wkb(shapely.box(0, 0, 1000, 1000))]}), crs=3011)
+    >>> square = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.box(0, 0, 1000, 1000))]})
+    >>> land = lb.Layer.from_polars(square, crs=3011)
     >>> xs = [50.0] * 200 + [50.0 + 100 * (i % 10) for i in range(100)]
     >>> ys = [50.0] * 200 + [50.0 + 100 * (i // 10) for i in range(100)]
     >>> cells = lb.grid_hotspots(pl.DataFrame({"x": xs, "y": ys}), land, 100)

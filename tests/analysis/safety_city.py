@@ -15,7 +15,7 @@ import datetime as dt
 import lagesbild as lb
 import polars as pl
 import shapely
-from lagesbild.config import Crime, Incidents, Population, Rsa, Settings, Suppression, Surveys, Theme
+from lagesbild.config import Crime, Incidents, Population, Settings, Suppression, Surveys, Theme
 
 SQUARES = {"A": (0, 0), "B": (1, 0), "C": (0, 1), "D": (1, 1)}
 POP = {"A": 1000, "B": 2000, "C": 3000, "D": 400}
@@ -26,7 +26,10 @@ def areas() -> lb.Layer:
         pl.DataFrame(
             {
                 "stadsdel": list(SQUARES),
-                "geometry": [shapely.to_wkb(shapely.box(x * 1000, y * 1000, x * 1000 + 1000, y * 1000 + 1000)) for x, y in SQUARES.values()],
+                "geometry": [
+                    shapely.to_wkb(shapely.box(x * 1000, y * 1000, x * 1000 + 1000, y * 1000 + 1000))
+                    for x, y in SQUARES.values()
+                ],
             }
         ),
         crs=3011,
@@ -65,7 +68,9 @@ def enkat() -> pl.DataFrame:
             p = base[s] + (0.15 * i if s == "A" else 0.0)  # A rises
             for kon, dp, share in (("alla", 0.0, 1.0), ("kvinnor", 0.04, 0.5), ("män", -0.04, 0.5)):
                 rows.append(("stadens", y, s, kon, "otrygg_kvall", round(p + dp, 3), int(resp[s] * share)))
-    return pl.DataFrame(rows, schema=["kalla", "ar", "stadsdel", "kon", "indikator", "varde", "respondenter"], orient="row")
+    return pl.DataFrame(
+        rows, schema=["kalla", "ar", "stadsdel", "kon", "indikator", "varde", "respondenter"], orient="row"
+    )
 
 
 def polis() -> pl.DataFrame:
@@ -81,7 +86,13 @@ def polis() -> pl.DataFrame:
 
 
 def lpo() -> pl.DataFrame:
-    return pl.DataFrame({"from": ["LPO Syd", "LPO Syd", "LPO Norr", "LPO Norr"], "stadsdel": ["A", "B", "C", "D"], "weight": [0.4, 0.6, 0.9, 0.1]})
+    return pl.DataFrame(
+        {
+            "from": ["LPO Syd", "LPO Syd", "LPO Norr", "LPO Norr"],
+            "stadsdel": ["A", "B", "C", "D"],
+            "weight": [0.4, 0.6, 0.9, 0.1],
+        }
+    )
 
 
 def settings(**kw) -> Settings:
@@ -148,16 +159,61 @@ def incident_layer() -> lb.Layer:
             for tema, k in themes.items():
                 for i in range(k):
                     n += 1
-                    typ = {"brott mot egendom": "inbrott", "olycka": "fallolycka", "brand": "brand i byggnad", "hot och våld": "hot mot personal"}[tema]
+                    typ = {
+                        "brott mot egendom": "inbrott",
+                        "olycka": "fallolycka",
+                        "brand": "brand i byggnad",
+                        "hot och våld": "hot mot personal",
+                    }[tema]
                     namnd = "Västra nämnden" if sd in "AC" else "Östra nämnden"
                     verksamhet = "förskola" if i % 2 else "skola"
                     px = x0 * 1000 + 100 + (i * 37) % 800
                     py = y0 * 1000 + 100 + (i * 53) % 800
-                    rows.append((n, dt.date(y, 3, 1 + i % 28), "händelsehanteringssystemet", namnd, verksamhet, tema, typ, 1 + i % 4, shapely.to_wkb(shapely.Point(px, py))))
+                    rows.append(
+                        (
+                            n,
+                            dt.date(y, 3, 1 + i % 28),
+                            "händelsehanteringssystemet",
+                            namnd,
+                            verksamhet,
+                            tema,
+                            typ,
+                            1 + i % 4,
+                            shapely.to_wkb(shapely.Point(px, py)),
+                        )
+                    )
     # Before the first like period: the data starts 2020-09-01.
-    rows.append((n + 1, dt.date(2020, 9, 1), "händelsehanteringssystemet", "Västra nämnden", "skola", "olycka", "fallolycka", 1, shapely.to_wkb(shapely.Point(500, 500))))
-    rows.append((n + 2, dt.date(2025, 8, 31), "händelsehanteringssystemet", "Västra nämnden", "skola", "olycka", "fallolycka", 1, shapely.to_wkb(shapely.Point(500, 500))))
-    df = pl.DataFrame(rows, schema=["handelse_id", "datum", "kalla", "namnd", "verksamhet", "tema", "typ", "konsekvensgrad", "geometry"], orient="row")
+    rows.append(
+        (
+            n + 1,
+            dt.date(2020, 9, 1),
+            "händelsehanteringssystemet",
+            "Västra nämnden",
+            "skola",
+            "olycka",
+            "fallolycka",
+            1,
+            shapely.to_wkb(shapely.Point(500, 500)),
+        )
+    )
+    rows.append(
+        (
+            n + 2,
+            dt.date(2025, 8, 31),
+            "händelsehanteringssystemet",
+            "Västra nämnden",
+            "skola",
+            "olycka",
+            "fallolycka",
+            1,
+            shapely.to_wkb(shapely.Point(500, 500)),
+        )
+    )
+    df = pl.DataFrame(
+        rows,
+        schema=["handelse_id", "datum", "kalla", "namnd", "verksamhet", "tema", "typ", "konsekvensgrad", "geometry"],
+        orient="row",
+    )
     return lb.Layer.from_polars(df, crs=3011, name="handelser")
 
 

@@ -68,7 +68,9 @@ def test_gi_star_equals_esda_on_the_study_cells(seed) -> None:
     q = multipletests(cells["p"].to_numpy(), method="fdr_bh")[1]
     np.testing.assert_allclose(cells["q"].to_numpy(), q, rtol=1e-12, atol=1e-15)
     # Points in the lake or outside the land are in no study cell.
-    inside = (xs >= 0) & (xs < 2000) & (ys >= 0) & (ys < 1500) & ~((xs >= 600) & (xs < 1100) & (ys >= 400) & (ys < 1100))
+    inside = (
+        (xs >= 0) & (xs < 2000) & (ys >= 0) & (ys < 1500) & ~((xs >= 600) & (xs < 1100) & (ys >= 400) & (ys < 1100))
+    )
     assert counts.sum() == inside.sum()
 
 
@@ -83,7 +85,6 @@ def test_water_cells_are_not_part_of_the_study_area() -> None:
 def hot_city() -> lb.City:
     """The safety city with 300 extra incidents of brott around (1500, 1500), inside D."""
     rng = np.random.default_rng(11)
-    base = sc.incident_layer().attributes
     extra = pl.DataFrame(
         {
             "handelse_id": np.arange(100_000, 100_300),
@@ -98,7 +99,9 @@ def hot_city() -> lb.City:
     )
     pts = [shapely.to_wkb(shapely.Point(x, y)) for x, y in zip(rng.normal(1550, 40, 300), rng.normal(1550, 40, 300))]
     layer = sc.incident_layer()
-    merged = pl.concat([layer.to_polars(geometry="wkb"), extra.with_columns(pl.Series("geometry", pts))], how="vertical_relaxed")
+    merged = pl.concat(
+        [layer.to_polars(geometry="wkb"), extra.with_columns(pl.Series("geometry", pts))], how="vertical_relaxed"
+    )
     water = polygons([(0, 1800, 600, 2000)], "vatten")
     return sc.city(
         tables={"brott": sc.brott()},
@@ -121,7 +124,16 @@ def test_the_planted_cluster_is_a_hotspot_and_counts_pass_the_rule() -> None:
     assert cells.attributes.filter(pl.col("suppressed"))["count"].null_count() == cells["suppressed"].sum()
     internal = hotspots(c, 2025, "brott", mode="internal")
     assert internal["count"].null_count() == 0 and internal["rule"][0] == "internal"
-    assert internal["count"].sum() == 300 + round(20 * 1.5**4) + 30 + 40 + 1
+    # Every brott incident of the period except those in the water corner.
+    pts = c.layer("handelser").to_polars(geometry="wkb")
+    xy = shapely.get_coordinates(shapely.from_wkb(pts["geometry"].to_numpy()))
+    chosen = (pts["tema"] == "brott mot egendom") & pts["datum"].is_between(dt.date(2024, 9, 1), dt.date(2025, 8, 31))
+    wet = (xy[:, 0] < 600) & (xy[:, 1] >= 1800)
+    assert (
+        internal["count"].sum()
+        == (chosen.to_numpy() & ~wet).sum()
+        == 300 + round(20 * 1.5**4) + 30 + 40 + 1 - wet[chosen.to_numpy()].sum()
+    )
 
 
 def test_hotspots_bad_input() -> None:

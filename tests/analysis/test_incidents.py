@@ -4,7 +4,6 @@ trend against statsmodels, like periods, rates, disclosure, bad input."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 from pathlib import Path
 
@@ -41,7 +40,9 @@ def test_counts_and_rates_by_hand(city) -> None:
     ]
     # A's accidents: 10 falls plus the one on the last day of the period.
     assert pick(out, source="händelser", year=2025, area="A", theme="olyckor", type="alla", measure="antal") == [11.0]
-    assert pick(out, source="händelser", year=2025, area="C", theme="olyckor", type="brand i byggnad", measure="antal") == [8.0]
+    assert pick(
+        out, source="händelser", year=2025, area="C", theme="olyckor", type="brand i byggnad", measure="antal"
+    ) == [8.0]
     # The police: twelve months of 9 skadegörelse in C.
     assert pick(out, source="polisen", year=2025, area="C", theme="brott", type="alla", measure="antal") == [108.0]
     # D has fewer residents than min_for_rates (500): counts but no rates.
@@ -60,17 +61,20 @@ def test_stadsdelsomraden_sum_their_stadsdelar_in_the_years_organisation(city) -
 
 def test_open_mode_protects_the_area_theme_table(city) -> None:
     out = incidents(city, 2025, "stadsdel").filter(
-        (pl.col("source") == "händelser") & (pl.col("year") == 2025) & (pl.col("type") == "alla") & (pl.col("measure") == "antal")
+        (pl.col("source") == "händelser")
+        & (pl.col("year") == 2025)
+        & (pl.col("type") == "alla")
+        & (pl.col("measure") == "antal")
     )
     assert out["rule"].unique().to_list() == ["threshold:5"]
     d = out.filter((pl.col("area") == "D") & (pl.col("theme") == "brott"))
     assert d["value"].to_list() == [None] and d["suppressed"].to_list() == [True]
     # The margins: each area's total over the themes and the city's count of each theme.
-    assert out.filter((pl.col("area") == "Trygghetsstad") & (pl.col("theme") == "hot_och_vald"))["value"].to_list() == [18.0]
+    assert out.filter((pl.col("area") == "Trygghetsstad") & (pl.col("theme") == "hot_och_vald"))["value"].to_list() == [
+        18.0
+    ]
     # A withheld count's rate is withheld too.
-    rates = incidents(city, 2025, "stadsdel").filter(
-        (pl.col("suppressed")) & (pl.col("measure") == "per_1000")
-    )
+    rates = incidents(city, 2025, "stadsdel").filter((pl.col("suppressed")) & (pl.col("measure") == "per_1000"))
     assert rates["value"].null_count() == rates.height
 
 
@@ -96,10 +100,14 @@ def test_poisson_trend_equals_statsmodels() -> None:
 
 def test_the_rising_area_is_found_beyond_noise(city) -> None:
     trend = incident_trend(city, 2025, "stadsdel")
-    a = trend.filter((pl.col("area") == "A") & (pl.col("theme") == "brott") & (pl.col("source") == "händelser")).row(0, named=True)
+    a = trend.filter((pl.col("area") == "A") & (pl.col("theme") == "brott") & (pl.col("source") == "händelser")).row(
+        0, named=True
+    )
     assert a["direction"] == "rising" and a["lo"] > 0
     assert a["change_per_year"] == pytest.approx(1.5 * (sc.POP["A"] + 50) / (sc.POP["A"] + 60) - 1, abs=0.02)
-    flat = trend.filter((pl.col("area") == "C") & (pl.col("theme") == "brott") & (pl.col("source") == "polisen")).row(0, named=True)
+    flat = trend.filter((pl.col("area") == "C") & (pl.col("theme") == "brott") & (pl.col("source") == "polisen")).row(
+        0, named=True
+    )
     assert flat["direction"] == "no clear trend"
 
 
@@ -115,7 +123,10 @@ def test_staff_violence_per_namnd_and_verksamhet(city) -> None:
 def test_bad_input_is_named(city) -> None:
     with pytest.raises(lb.InvalidArgumentError, match=r"unknown theme 'trafik' \(themes: "):
         incidents(city, 2025, themes=["trafik"])
-    with pytest.raises(lb.InvalidArgumentError, match=r"the period 2019-09-01 – 2020-08-31 is outside the data \(händelser: 2020-09-01 – 2025-08-31"):
+    with pytest.raises(
+        lb.InvalidArgumentError,
+        match=r"the period 2019-09-01 – 2020-08-31 is outside the data \(händelser: 2020-09-01 – 2025-08-31",
+    ):
         incidents(city, 2020)
     with pytest.raises(lb.InvalidArgumentError, match="is outside the data"):
         incidents(city, 2025, period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))

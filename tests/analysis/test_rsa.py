@@ -36,8 +36,13 @@ def city() -> lb.City:
 def test_matrix_cells_and_the_rows_behind_them(city) -> None:
     m = risk_matrix(city, 2025, mode="internal")
     assert m.height == 4 * 2 * 25  # three nämnder and the city, two protected values, 5 × 5
-    whole = m.filter((pl.col("namnd") == "alla nämnder") & (pl.col("protected_value") == "liv_och_halsa") & (pl.col("count") > 0))
-    got = {(r["likelihood"], r["consequence"]): (r["count"], r["risks"], r["register_rows"]) for r in whole.iter_rows(named=True)}
+    whole = m.filter(
+        (pl.col("namnd") == "alla nämnder") & (pl.col("protected_value") == "liv_och_halsa") & (pl.col("count") > 0)
+    )
+    got = {
+        (r["likelihood"], r["consequence"]): (r["count"], r["risks"], r["register_rows"])
+        for r in whole.iter_rows(named=True)
+    }
     # Each nämnd's latest register at or before 2025: Västra 2025 (not R1), Östra 2025, Idrott 2023.
     assert got == {
         (2, 5): (1, ["Elavbrott"], [1]),
@@ -47,7 +52,9 @@ def test_matrix_cells_and_the_rows_behind_them(city) -> None:
     }
     west = m.filter(pl.col("namnd") == "Västra nämnden")
     assert west["year"].unique().to_list() == [2025] and west["count"].sum() == 4
-    assert m.filter(pl.col("namnd") == "alla nämnder", pl.col("likelihood") == 2, pl.col("consequence") == 5)["score"].to_list() == [10, 10]
+    assert m.filter(pl.col("namnd") == "alla nämnder", pl.col("likelihood") == 2, pl.col("consequence") == 5)[
+        "score"
+    ].to_list() == [10, 10]
 
 
 def test_open_mode_counts_only_and_a_chosen_namnd(city) -> None:
@@ -81,9 +88,13 @@ def test_risk_index_by_hand() -> None:
     share = a.filter(pl.col("indicator") == "otrygg_kvall (stadens)").row(0, named=True)
     assert share["normalised"] == pytest.approx(1.0) and share["contribution"] == pytest.approx(2 / 3)
     assert a["rank"].unique().to_list() == [1]  # A: the most unsafe and the most brott per 1,000
-    assert idx.group_by("area").agg(pl.col("contribution").sum(), pl.col("index").first()).select(
-        (pl.col("contribution") - pl.col("index")).abs().max()
-    ).item() < 1e-12
+    assert (
+        idx.group_by("area")
+        .agg(pl.col("contribution").sum(), pl.col("index").first())
+        .select((pl.col("contribution") - pl.col("index")).abs().max())
+        .item()
+        < 1e-12
+    )
     with pytest.raises(lb.InvalidArgumentError, match="not for publication"):
         risk_index(c, 2025, mode="open")
     with pytest.raises(lb.InvalidArgumentError, match="unknown indicator 'trygghet'"):

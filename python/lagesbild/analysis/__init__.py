@@ -9,7 +9,7 @@ screening) and the safety picture live in modules of this package:
 
 - :mod:`~lagesbild.analysis.survey`: :func:`survey`, trygghetsmätning
   indicators per area and year with intervals and the change since the
-  last survey;
+  last survey, and :func:`survey_trend` (the trend across surveys);
 - :mod:`~lagesbild.analysis.incidents`: :func:`incidents` (counts and
   rates per area, theme and type over like periods),
   :func:`incident_trend` (Poisson trend) and :func:`staff_violence`;
@@ -25,6 +25,15 @@ screening) and the safety picture live in modules of this package:
 from lagesbild.analysis.hotspots import hotspots
 from lagesbild.analysis.incidents import incident_trend, incidents, staff_violence
 from lagesbild.analysis.rsa import risk_index, risk_matrix
-from lagesbild.analysis.survey import survey
+from lagesbild.analysis.survey import survey, survey_trend
 
-__all__ = ["hotspots", "incident_trend", "incidents", "risk_index", "risk_matrix", "staff_violence", "survey"]
+__all__ = [
+    "hotspots",
+    "incident_trend",
+    "incidents",
+    "risk_index",
+    "risk_matrix",
+    "staff_violence",
+    "survey",
+    "survey_trend",
+]

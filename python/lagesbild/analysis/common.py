@@ -55,12 +55,18 @@ def population(city: City, years: Sequence[int], column: str | None = None) -> p
         msg = f"table {name!r}: no years in column {year_col!r}"
         raise InvalidArgumentError(msg)
     use = {y: max([h for h in have if h <= y], default=have[0]) for y in years}
-    pick = pl.DataFrame({"year": list(use), "__from": list(use.values())}, schema={"year": pl.Int64, "__from": pl.Int64})
-    values = df.select(
-        pl.col(key).cast(pl.String).alias("stadsdel"),
-        pl.col(year_col).cast(pl.Int64).alias("__from"),
-        pl.col(col).cast(pl.Float64).alias("population"),
-    ).group_by("stadsdel", "__from").agg(pl.col("population").sum())
+    pick = pl.DataFrame(
+        {"year": list(use), "__from": list(use.values())}, schema={"year": pl.Int64, "__from": pl.Int64}
+    )
+    values = (
+        df.select(
+            pl.col(key).cast(pl.String).alias("stadsdel"),
+            pl.col(year_col).cast(pl.Int64).alias("__from"),
+            pl.col(col).cast(pl.Float64).alias("population"),
+        )
+        .group_by("stadsdel", "__from")
+        .agg(pl.col("population").sum())
+    )
     grid = pl.DataFrame({"stadsdel": city.stadsdelar}).join(pick, how="cross")
     return (
         grid.join(values, on=["stadsdel", "__from"], how="left")

@@ -149,7 +149,7 @@ def hotspots(
         groups=["theme"],
     )
     out = a.with_columns(
-        published["value"].alias("count"),
+        published["value"].cast(pl.Int64).alias("count"),
         published["suppressed"],
         pl.lit(rule_name(rule, mode)).alias("rule"),
     )

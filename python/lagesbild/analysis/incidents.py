@@ -168,7 +168,10 @@ def _crime_counts(city: City, themes: Sequence[Theme]) -> pl.DataFrame | None:
     )
     if meta.unit not in (None, "stadsdel"):
         base = city.to_stadsdelar(
-            base, key="__unit", crosswalk=meta.unit if meta.unit != "stadsdelsomrade" else None, sums=["n"],
+            base,
+            key="__unit",
+            crosswalk=meta.unit if meta.unit != "stadsdelsomrade" else None,
+            sums=["n"],
             by=["month", "type"],
         )
     else:
@@ -380,8 +383,10 @@ def incidents(
             )
         )
     area_meta = totals.select(*AREA_COLUMNS).unique()
-    themed = pl.concat(parts).join(area_meta, on="area", how="left").with_columns(
-        pl.col("level").fill_null("city"), pl.col("area_code").fill_null("city")
+    themed = (
+        pl.concat(parts)
+        .join(area_meta, on="area", how="left")
+        .with_columns(pl.col("level").fill_null("city"), pl.col("area_code").fill_null("city"))
     )
     # Types within an area and theme: their total is published above.
     typed = counts.filter(pl.col("type") != "alla").with_columns(pl.lit("antal").alias("measure"))
@@ -390,10 +395,32 @@ def incidents(
     )
     counts_long = pl.concat(
         [
-            themed.select(*AREA_COLUMNS, "source", "year", "period_start", "period_end", "theme", "type",
-                          pl.lit("antal").alias("measure"), "value", "suppressed", "rule"),
-            typed.select(*AREA_COLUMNS, "source", "year", "period_start", "period_end", "theme", "type",
-                         "measure", "value", "suppressed", "rule"),
+            themed.select(
+                *AREA_COLUMNS,
+                "source",
+                "year",
+                "period_start",
+                "period_end",
+                "theme",
+                "type",
+                pl.lit("antal").alias("measure"),
+                "value",
+                "suppressed",
+                "rule",
+            ),
+            typed.select(
+                *AREA_COLUMNS,
+                "source",
+                "year",
+                "period_start",
+                "period_end",
+                "theme",
+                "type",
+                "measure",
+                "value",
+                "suppressed",
+                "rule",
+            ),
         ]
     )
     whole = pop.group_by("year").agg(pl.col("population").sum()).with_columns(pl.lit(city.name).alias("area"))
@@ -407,9 +434,10 @@ def incidents(
         .alias("value"),
     )
     out = pl.concat([counts_long, rates]).with_columns(
-        pl.when(pl.col("measure") == "antal").then(pl.lit("antal")).otherwise(pl.lit("per 1 000 invånare")).alias(
-            "unit"
-        ),
+        pl.when(pl.col("measure") == "antal")
+        .then(pl.lit("antal"))
+        .otherwise(pl.lit("per 1 000 invånare"))
+        .alias("unit"),
         pl.lit(name).alias("rule"),
     )
     names = area_units(city, year=year, level=level)["area"].unique(maintain_order=True).to_list()
@@ -419,8 +447,19 @@ def incidents(
         .sort("source", "year", "__o", "theme", "type", "measure")
         .drop("__o")
         .select(
-            *AREA_COLUMNS, "source", "year", "period_start", "period_end", "theme", "type", "measure", "value",
-            "unit", "population", "suppressed", "rule",
+            *AREA_COLUMNS,
+            "source",
+            "year",
+            "period_start",
+            "period_end",
+            "theme",
+            "type",
+            "measure",
+            "value",
+            "unit",
+            "population",
+            "suppressed",
+            "rule",
         )
     )
 
@@ -457,7 +496,7 @@ def poisson_trend(counts: Sequence[float], years: Sequence[float], exposure: Seq
     xc = x - x.mean()
     design = np.column_stack([np.ones_like(xc), xc])
     beta = np.array([math.log(max(y.sum(), 0.5) / np.exp(off).sum()), 0.0])
-    for _ in range(100):
+    for _ in range(200):
         eta = design @ beta + off
         mu = np.exp(eta)
         z = eta - off + (y - mu) / mu
@@ -493,8 +532,8 @@ def incident_trend(
     """The yearly change of each area's incident rate over the like periods the data covers.
 
     A Poisson regression per area, source and theme (method in the module
-    docs). Areas with no incident in any period, or fewer than three
-    periods, get no trend. The trend is a statement about rates and carries
+    docs). Areas with incidents in fewer than two periods, or with
+    fewer than three periods, get no trend (nulls). The trend is a statement about rates and carries
     no count, so the disclosure rule does not change it.
 
     Returns
@@ -520,10 +559,16 @@ def incident_trend(
         part = part.filter(pl.col("population") > 0).sort("year")
         n, total = part.height, float(part["n"].sum())
         base = (*keys, int(part["year"].min()) if n else None, int(part["year"].max()) if n else None, n, total)
-        if n < 3 or total == 0:
+        positive = int((part["n"] > 0).sum())
+        fit = None
+        if n >= 3 and positive >= 2:  # otherwise the slope is not estimable (or infinite)
+            try:
+                fit = poisson_trend(part["n"].to_list(), part["year"].to_list(), part["population"].to_list())
+            except np.linalg.LinAlgError:
+                fit = None
+        if fit is None or not (math.isfinite(fit.slope) and math.isfinite(fit.se)):
             rows.append((*base, None, None, None, None, None, None))
             continue
-        fit = poisson_trend(part["n"].to_list(), part["year"].to_list(), part["population"].to_list())
         lo, hi = math.exp(fit.slope - z * fit.se) - 1, math.exp(fit.slope + z * fit.se) - 1
         direction = "rising" if lo > 0 else "falling" if hi < 0 else "no clear trend"
         method = "quasi-poisson" if fit.dispersion > 1 else "poisson"

@@ -91,7 +91,8 @@ def risk_matrix(city: City, year: int, namnd: str | Sequence[str] | None = None,
     >>> city = lb.City(base.areas, tables={"risker": risker}, table_keys={"risker": {"year": "ar"}},
     ...     settings=Settings(rsa=Rsa(table="risker", consequences={"liv_och_halsa": "konsekvens_liv"})))
     >>> m = risk_matrix(city, 2025, mode="internal")
-    >>> m.filter(pl.col("count") > 0, pl.col("namnd") == "alla nämnder").select("likelihood", "consequence", "count", "risks").rows()
+    >>> whole = m.filter(pl.col("count") > 0, pl.col("namnd") == "alla nämnder")
+    >>> whole.select("likelihood", "consequence", "count", "risks").rows()
     [(4, 2, 1, ['Skyfall']), (2, 5, 2, ['Elavbrott', 'Brand'])]
     """
     year, _, mode = check_args("risk_matrix", year, "city", mode)
@@ -163,7 +164,11 @@ def risk_matrix(city: City, year: int, namnd: str | Sequence[str] | None = None,
         pl.concat([long, city_wide])
         .sort("__row")
         .group_by("__namnd", "protected_value", "likelihood", "consequence")
-        .agg(pl.len().alias("count"), pl.col("risk").alias("risks"), pl.col("__row").cast(pl.Int64).alias("register_rows"))
+        .agg(
+            pl.len().alias("count"),
+            pl.col("risk").alias("risks"),
+            pl.col("__row").cast(pl.Int64).alias("register_rows"),
+        )
         .rename({"__namnd": "namnd"})
     )
     order = {n: i for i, n in enumerate([*known, CITY_WIDE])}
@@ -182,8 +187,10 @@ def risk_matrix(city: City, year: int, namnd: str | Sequence[str] | None = None,
         .sort(["__n", "__v", "likelihood", "consequence"], descending=[False, False, True, True])
     )
     if mode == "open":
-        out = out.with_columns(pl.lit(None).cast(out["risks"].dtype).alias("risks"),
-                               pl.lit(None).cast(out["register_rows"].dtype).alias("register_rows"))
+        out = out.with_columns(
+            pl.lit(None).cast(out["risks"].dtype).alias("risks"),
+            pl.lit(None).cast(out["register_rows"].dtype).alias("register_rows"),
+        )
     return out.select(
         "namnd", "year", "protected_value", "likelihood", "consequence", "score", "count", "risks", "register_rows"
     )
@@ -242,7 +249,8 @@ def risk_index(
     highest 1; higher is always worse), multiplied by its weight and
     divided by the sum of the weights of the indicators the area has. The
     index is the sum of those contributions (0–1); areas missing an
-    indicator are scored on the others. It ranks areas, so it is not for
+    indicator are scored on the others, and areas with fewer residents than
+    ``[population] min_for_rates`` are left out. It ranks areas, so it is not for
     publication: ``mode="open"`` is refused.
 
     Parameters
@@ -268,7 +276,20 @@ def risk_index(
             'call it with mode="internal"'
         )
         raise InvalidArgumentError(msg)
-    ind = _indicators(city, year, level).drop_nulls("value")
+    ind = _indicators(city, year, level).drop_nulls("value").filter(pl.col("value").is_finite())
+    cfg = city.settings.population
+    if cfg is not None and cfg.min_for_rates > 0:  # areas too small for rates are left out of the ranking
+        from lagesbild.analysis.areas import area_units
+        from lagesbild.analysis.common import population
+
+        pop = (
+            population(city, [year])
+            .join(area_units(city, year=year, level=level), on="stadsdel")
+            .group_by("area")
+            .agg(pl.col("population").sum())
+        )
+        keep = pop.filter(pl.col("population") >= cfg.min_for_rates)["area"]
+        ind = ind.filter(pl.col("area").is_in(keep.to_list()))
     names = ind["indicator"].unique(maintain_order=True).to_list()
     w = dict.fromkeys(names, 1.0) if weights is None else dict(weights)
     unknown = [k for k in w if k not in names]
@@ -281,7 +302,9 @@ def risk_index(
     ind = ind.filter(pl.col("indicator").is_in(list(w)))
     normalised = []
     for _, part in ind.group_by("indicator", maintain_order=True):
-        normalised.append(part.with_columns(pl.Series("normalised", min_max(part["value"].to_list()), dtype=pl.Float64)))
+        normalised.append(
+            part.with_columns(pl.Series("normalised", min_max(part["value"].to_list()), dtype=pl.Float64))
+        )
     out = pl.concat(normalised).with_columns(
         pl.col("indicator").replace_strict(w, return_dtype=pl.Float64).alias("weight")
     )

@@ -57,7 +57,7 @@ from lagesbild.exceptions import InvalidArgumentError
 if TYPE_CHECKING:
     from lagesbild.city import City
 
-__all__ = ["survey", "wilson"]
+__all__ = ["survey", "survey_trend", "wilson"]
 
 _GENDER_COLUMNS = {"kvinnor": "women", "män": "men", "man": "men"}
 
@@ -111,7 +111,7 @@ def _observations(city: City, source: str | None) -> pl.DataFrame:
 
 
 def _unit_shares(city: City, links: Sequence[str]) -> pl.DataFrame:
-    """Each survey unit's share of each stadsdel: link, unit, stadsdel, f (adding up to 1 per stadsdel and link)."""
+    """Each survey unit's crosswalk weight in each stadsdel: link, unit, stadsdel, f (1 for a stadsdel itself)."""
     parts = [pl.DataFrame({"link": "", "unit": city.stadsdelar, "stadsdel": city.stadsdelar, "f": 1.0})]
     for link in links:
         if link == "":
@@ -126,9 +126,15 @@ def _unit_shares(city: City, links: Sequence[str]) -> pl.DataFrame:
                 pl.col("from").cast(pl.String).alias("unit"),
                 pl.col("stadsdel").cast(pl.String),
                 pl.col("weight").cast(pl.Float64).alias("f"),
-            ).with_columns(pl.col("f") / pl.col("f").sum().over("link", "stadsdel"))
+            )
         )
     return pl.concat(parts)
+
+
+def _share_of_stadsdel(df: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
+    """The crosswalk weights made each unit's share of its stadsdel, among the units with data (equal if all 0)."""
+    total = pl.col("f").sum().over(by)
+    return df.with_columns(pl.when(total > 0).then(pl.col("f") / total).otherwise(1.0 / pl.len().over(by)).alias("f"))
 
 
 def survey(
@@ -171,7 +177,8 @@ def survey(
     polars.DataFrame
         ``level``, ``area``, ``area_code``, ``source``, ``kon``,
         ``measure`` (the indicator), ``year`` (of the survey), ``value``,
-        ``unit`` (``"share"`` or ``"index"``), ``lo``, ``hi``,
+        ``unit`` (``"share"`` or ``"index"``), ``lo``, ``hi``, ``se`` (the
+        standard error of ``value``, design effect included),
         ``respondents`` (of the area: a unit split between areas counts by
         its residents' share), ``method`` (``"wilson"``, ``"stratified"``
         or ``"index"``), ``previous_year``, ``previous_value``, ``change``,
@@ -237,8 +244,9 @@ def survey(
             .join(obs.select("kon").unique(), how="cross")
         )
     links = units.join(shares, on="stadsdel")
+    per_stadsdel = ["stadsdel", "link", "source", "year", "kon", "measure"]
     joined = (
-        obs.join(links, on=["link", "unit"], how="inner")
+        _share_of_stadsdel(obs.join(links, on=["link", "unit"], how="inner"), per_stadsdel)
         .join(pop, on=["stadsdel", "year", "kon"], how="left")
         .with_columns((pl.col("population").fill_null(0.0) * pl.col("f")).alias("w"))
     )
@@ -250,7 +258,7 @@ def survey(
         .filter(pl.col("p").is_not_null() & (pl.col("n") > 0))
     )
     unit_total = (
-        obs.join(shares, on=["link", "unit"], how="inner")
+        _share_of_stadsdel(obs.join(shares, on=["link", "unit"], how="inner"), per_stadsdel)
         .join(pop, on=["stadsdel", "year", "kon"], how="left")
         .group_by("source", "kon", "measure", "year", "link", "unit")
         .agg((pl.col("population").fill_null(0.0) * pl.col("f")).sum().alias("unit_w"))
@@ -316,9 +324,10 @@ def survey(
         pl.when(hidden_change).then(None).otherwise(change).alias("change"),
         pl.when(hidden_change | no_interval).then(None).otherwise(change - half).alias("change_lo"),
         pl.when(hidden_change | no_interval).then(None).otherwise(change + half).alias("change_hi"),
-        pl.when(pl.col("__pfew").fill_null(False)).then(None).otherwise(pl.col("previous_value")).alias(
-            "previous_value"
-        ),
+        pl.when(pl.col("__pfew").fill_null(False))
+        .then(None)
+        .otherwise(pl.col("previous_value"))
+        .alias("previous_value"),
         (pl.col("year") == pl.col("year").max().over(series)).alias("latest"),
     ).with_columns(
         pl.when(pl.col("change_lo").is_null())
@@ -336,6 +345,7 @@ def survey(
         "unit",
         "lo",
         "hi",
+        pl.when(pl.col("is_index")).then(None).otherwise(pl.col("var").sqrt()).alias("se"),
         "respondents",
         "method",
         "previous_year",
@@ -347,7 +357,7 @@ def survey(
         "latest",
     )
     out = withhold_shares(
-        out, respondents="respondents", min_respondents=s.min_respondents, values=["value", "lo", "hi"], mode=mode
+        out, respondents="respondents", min_respondents=s.min_respondents, values=["value", "lo", "hi", "se"], mode=mode
     )
     order = {a: i for i, a in enumerate(units["area"].unique(maintain_order=True).to_list())}
     return (
@@ -367,3 +377,66 @@ def _population_by_kon(city: City, years: Sequence[int], obs: pl.DataFrame) -> p
         base = population(city, years, column) if column else total
         parts.append(base.with_columns(pl.lit(kon).alias("kon")))
     return pl.concat(parts)
+
+
+def survey_trend(
+    city: City,
+    year: int,
+    level: str = "stadsdelsomrade",
+    source: str | None = None,
+    *,
+    mode: str = "open",
+    confidence: float = 0.95,
+) -> pl.DataFrame:
+    """The linear trend of each survey series up to ``year``, with its interval.
+
+    Per area, source, kön and share indicator with at least three surveys:
+    the inverse-variance weighted least-squares slope of the share on the
+    survey year, ``b = Σ w (x − x̄)(y − ȳ) / Σ w (x − x̄)²`` with
+    ``w = 1 / se²`` (weighted means), and its standard error
+    ``1 / √(Σ w (x − x̄)²)`` (the surveys are independent samples with known
+    variances). The interval is ``b ± z·se``; ``direction`` is
+    ``"rising"`` or ``"falling"`` where it excludes 0, else
+    ``"no clear trend"``. Surveys withheld for too few respondents are left
+    out. Slopes are in share points (0–1) per year.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``level``, ``area``, ``area_code``, ``source``, ``kon``,
+        ``measure``, ``first_year``, ``last_year``, ``surveys``,
+        ``slope_per_year``, ``lo``, ``hi``, ``change`` (the slope times the
+        years spanned), ``direction``.
+    """
+    series = survey(city, year, level, source, mode=mode, confidence=confidence)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    keys = [*AREA_COLUMNS, "source", "kon", "measure"]
+    usable = series.filter(pl.col("se").is_not_null() & (pl.col("se") > 0) & pl.col("value").is_not_null())
+    rows = []
+    for k, part in usable.group_by(keys, maintain_order=True):
+        x = part["year"].cast(pl.Float64).to_numpy()
+        y = part["value"].to_numpy()
+        w = 1.0 / part["se"].to_numpy() ** 2
+        base = (*k, int(x.min()), int(x.max()), len(x))
+        if len(x) < 3:
+            rows.append((*base, None, None, None, None, None))
+            continue
+        xm, ym = (w * x).sum() / w.sum(), (w * y).sum() / w.sum()
+        sxx = (w * (x - xm) ** 2).sum()
+        b = float((w * (x - xm) * (y - ym)).sum() / sxx)
+        se = 1.0 / math.sqrt(sxx)
+        lo, hi = b - z * se, b + z * se
+        direction = "rising" if lo > 0 else "falling" if hi < 0 else "no clear trend"
+        rows.append((*base, b, lo, hi, b * (x.max() - x.min()), direction))
+    schema = {
+        **{c: pl.String for c in keys},
+        "first_year": pl.Int64,
+        "last_year": pl.Int64,
+        "surveys": pl.Int64,
+        "slope_per_year": pl.Float64,
+        "lo": pl.Float64,
+        "hi": pl.Float64,
+        "change": pl.Float64,
+        "direction": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")

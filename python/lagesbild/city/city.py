@@ -329,6 +329,14 @@ class City:
 
         return survey(self, year, level, source, **kw)
 
+    def survey_trend(
+        self, year: int, level: str = "stadsdelsomrade", source: str | None = None, **kw: Any
+    ) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.survey_trend` of this city."""
+        from lagesbild.analysis import survey_trend
+
+        return survey_trend(self, year, level, source, **kw)
+
     def incidents(self, year: int, level: str = "stadsdelsomrade", period: Any = None, **kw: Any) -> pl.DataFrame:
         """:func:`lagesbild.analysis.incidents` of this city."""
         from lagesbild.analysis import incidents
