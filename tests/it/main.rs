@@ -3,6 +3,7 @@
 mod crs;
 mod engine;
 mod fixtures;
+mod hotspot;
 mod io;
 mod oracle;
 mod shp_write;
