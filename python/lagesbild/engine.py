@@ -22,7 +22,7 @@ import polars as pl
 
 from lagesbild import _lagesbild, _wire
 from lagesbild._lagesbild import Crs
-from lagesbild.exceptions import ColumnNotFoundError, InvalidArgumentError
+from lagesbild.exceptions import ColumnNotFoundError, CrsError, InvalidArgumentError
 from lagesbild.layer import Layer
 
 __all__ = [
@@ -553,6 +553,24 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     return Layer(inner, grouped.drop("__rows"))
 
 
+#: The study areas of the last few (areas, water, cell) asked: they depend on
+#: the polygons alone (never changed once made), and locating the grid's
+#: cell centres in a large water layer costs more than counting millions
+#: of points. The layers are held, so their ids cannot be reused.
+_STUDY_AREAS: dict[tuple[int, int | None, float], tuple[object, object, tuple, bytes]] = {}
+
+
+def _study_area(areas: Layer, water: Layer | None, cell: float) -> tuple[tuple, bytes]:
+    key = (id(areas._inner), None if water is None else id(water._inner), cell)
+    if key not in _STUDY_AREAS:
+        grid, study = _lagesbild.hotspot_grid(areas._inner, cell, None if water is None else water._inner)
+        while len(_STUDY_AREAS) >= 8:
+            _STUDY_AREAS.pop(next(iter(_STUDY_AREAS)))
+        _STUDY_AREAS[key] = (areas._inner, None if water is None else water._inner, grid, study)
+    _, _, grid, study = _STUDY_AREAS[key]
+    return grid, study
+
+
 def grid_hotspots(
     points: Layer | pl.DataFrame,
     areas: Layer,
@@ -572,7 +590,9 @@ def grid_hotspots(
     study cells only, and equals ``esda.G_Local(counts, w, transform="B",
     star=True).Zs``; ``p`` is two-sided from the normal approximation and
     ``q`` is ``p`` adjusted by the Benjamini–Hochberg procedure over all
-    study cells (control of the false discovery rate).
+    study cells (control of the false discovery rate). The grid and its
+    study cells depend on the polygons alone and are kept for the next call
+    with the same layers and cell size.
 
     Parameters
     ----------
@@ -615,10 +635,15 @@ def grid_hotspots(
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         msg = f"grid_hotspots: cell must be a number of metres, not {cell!r}"
         raise InvalidArgumentError(msg)
+    if isinstance(points, Layer) and points.crs != areas.crs:
+        msg = (
+            f"grid_hotspots: the points ({points.name}) are in {points.crs} and the areas ({areas.name}) in "
+            f"{areas.crs}; bring the points to the areas' CRS first, e.g. points.to_crs({areas.crs.epsg})"
+        )
+        raise CrsError(msg)
     pts = _points(points, x, y, crs, areas, "grid_hotspots")
-    inner, grid, bc, bn, bz, bp, bq = _lagesbild.grid_hotspots(
-        pts, areas._inner, float(cell), None if water is None else water._inner
-    )
+    grid, study = _study_area(areas, water, float(cell))
+    inner, bc, bn, bz, bp, bq = _lagesbild.grid_hotspots(pts, grid, study, areas.crs)
     x0, y0, size, nx, _ = grid
     cells = _wire.u32(bc).astype(np.int64)
     attrs = pl.DataFrame(

@@ -450,13 +450,62 @@ pub fn hotspots(
     if let Points::Layer(p) = points {
         checks::same_crs(p, areas, "hotspots")?;
     }
+    let (grid, study) = study_area(areas, water, cell)?;
+    hotspots_on(points, &grid, &study)
+}
+
+/// The grid of `cell`-metre cells over `areas` and its study cells
+/// ([`CellGrid::covering`] of the areas' bounds, then [`study_cells`]):
+/// the part of [`hotspots`] that depends on the areas alone, so that it can
+/// be kept for many point sets.
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, Rect, coord};
+/// use lagesbild::engine::study_area;
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let square = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 200.0, y: 100.0 }).to_polygon();
+/// let land = Layer::new("land", vec![Some(Geometry::Polygon(square))], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let (grid, study) = study_area(&land, None, 100.0).unwrap();
+/// assert_eq!((grid.nx, grid.ny), (3, 2));
+/// assert_eq!(study.iter().filter(|s| **s).count(), 2);
+/// ```
+pub fn study_area(
+    areas: &Layer,
+    water: Option<&Layer>,
+    cell: f64,
+) -> Result<(CellGrid, Vec<bool>)> {
     checks::non_empty(areas, "hotspots")?;
     let bounds = areas.bounds().unwrap_or((0.0, 0.0, 0.0, 0.0));
     let grid = CellGrid::covering(bounds, cell)?;
     let study = study_cells(&grid, areas, water)?;
-    let all = grid_counts(points, &grid)?;
+    Ok((grid, study))
+}
+
+/// [`hotspots`] on a grid and study area already made ([`study_area`]).
+///
+/// # Examples
+///
+/// ```
+/// use lagesbild::engine::{hotspots_on, CellGrid, Points};
+///
+/// let grid = CellGrid { x0: 0.0, y0: 0.0, cell: 10.0, nx: 3, ny: 1 };
+/// let h = hotspots_on(Points::Xy(&[5.0, 5.0, 15.0, 25.0], &[5.0; 4]), &grid, &[true, true, false]).unwrap();
+/// assert_eq!((h.cells, h.count), (vec![0, 1], vec![2, 1]));
+/// ```
+pub fn hotspots_on(points: Points<'_>, grid: &CellGrid, study: &[bool]) -> Result<Hotspots> {
+    crate::ensure!(
+        study.len() == grid.len(),
+        "hotspots: {} study flags for a grid of {} cells",
+        study.len(),
+        grid.len()
+    );
+    let all = grid_counts(points, grid)?;
     let values: Vec<f64> = all.iter().map(|&c| c as f64).collect();
-    let gi = getis_ord_star(&values, &study, &grid)?;
+    let gi = getis_ord_star(&values, study, grid)?;
     let cells: Vec<u32> = (0..grid.len())
         .filter(|&i| study[i])
         .map(|i| i as u32)
@@ -464,7 +513,7 @@ pub fn hotspots(
     let count = cells.iter().map(|&i| all[i as usize]).collect();
     let q = benjamini_hochberg(&gi.p);
     Ok(Hotspots {
-        grid,
+        grid: *grid,
         cells,
         count,
         gi,

@@ -44,8 +44,8 @@ pub use construct::{buffer, dissolve};
 pub use distance::{nearest, within_distance, Nearest, WithinDistance};
 pub use grid::{PolygonGrid, NONE};
 pub use hotspot::{
-    benjamini_hochberg, getis_ord_star, grid_counts, hotspots, study_cells, CellGrid, GiStar,
-    Hotspots,
+    benjamini_hochberg, getis_ord_star, grid_counts, hotspots, hotspots_on, study_area,
+    study_cells, CellGrid, GiStar, Hotspots,
 };
 pub use join::{sjoin, Predicate};
 pub use overlay::{length_within, overlay, overlay_area, Overlay};
