@@ -191,6 +191,9 @@ pub(crate) fn area_topology(
     ))
 }
 
+/// A grid as it crosses the boundary: `(x0, y0, cell, nx, ny)`.
+type GridSpec = (f64, f64, f64, usize, usize);
+
 /// The grid of `cell`-metre cells over `areas` and which cells are study
 /// cells (centre on land, not in `water`): `(x0, y0, cell, nx, ny)` and one
 /// byte per cell.
@@ -201,7 +204,7 @@ pub(crate) fn hotspot_grid<'py>(
     areas: &PyLayer,
     cell: f64,
     water: Option<PyRef<'py, PyLayer>>,
-) -> PyResult<((f64, f64, f64, usize, usize), Bound<'py, PyBytes>)> {
+) -> PyResult<(GridSpec, Bound<'py, PyBytes>)> {
     let w = water.as_ref().map(|w| &w.0);
     let (g, study) = run(py, || engine::study_area(&areas.0, w, cell))?;
     let bytes: Vec<u8> = study.iter().map(|&s| u8::from(s)).collect();
@@ -216,7 +219,7 @@ pub(crate) fn hotspot_grid<'py>(
 pub(crate) fn grid_hotspots<'py>(
     py: Python<'py>,
     points: &Bound<'py, PyAny>,
-    grid: (f64, f64, f64, usize, usize),
+    grid: GridSpec,
     study: &[u8],
     crs: PyCrs,
 ) -> PyResult<(
