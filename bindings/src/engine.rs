@@ -150,6 +150,12 @@ pub(crate) fn buffer(
     run(py, || engine::buffer(&layer.0, distance, quad_segs)).map(PyLayer)
 }
 
+/// The boundary of each feature, as a layer without attributes.
+#[pyfunction]
+pub(crate) fn boundary(py: Python<'_>, layer: &PyLayer) -> PyResult<PyLayer> {
+    run(py, || engine::boundary(&layer.0)).map(PyLayer)
+}
+
 /// The union of each group of rows, as a layer without attributes.
 #[pyfunction]
 pub(crate) fn dissolve(

@@ -48,6 +48,13 @@ impl PyLayer {
         .map(PyLayer)
     }
 
+    /// The features of several layers one after the other (one CRS).
+    #[staticmethod]
+    fn concat(py: Python<'_>, layers: Vec<PyRef<'_, PyLayer>>) -> PyResult<Self> {
+        let cores: Vec<Layer> = layers.iter().map(|l| l.0.clone()).collect();
+        run(py, || Layer::concat(&cores)).map(PyLayer)
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }
@@ -91,6 +98,17 @@ impl PyLayer {
             self.0.take(&rows)
         })
         .map(PyLayer)
+    }
+
+    /// The coordinates of a point layer (float64 bytes, NaN for null geometries).
+    fn point_xy<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let (x, y) = run(py, || {
+            lagesbild::engine::checks::point_coords(&self.0, "xy")
+        })?;
+        Ok((f64_bytes(py, &x)?, f64_bytes(py, &y)?))
     }
 
     fn to_crs(&self, py: Python<'_>, crs: PyCrs) -> PyResult<Self> {

@@ -21,6 +21,7 @@ from lagesbild.city import City, demo
 from lagesbild.engine import (
     area_topology,
     assign,
+    boundary,
     buffer,
     dissolve,
     grid_hotspots,
@@ -65,6 +66,7 @@ __all__ = [
     "__version__",
     "area_topology",
     "assign",
+    "boundary",
     "buffer",
     "demo",
     "dissolve",

@@ -17,6 +17,7 @@ The file, with every key (``*`` marks the required ones)::
     file = "stadsdelar.shp"       # *
     key = "sdel_namn"             # the stadsdel name column (default "stadsdel")
     code = "sdel_kod"             # optional code column
+    water = "vatten"              # optional: a layer of [layers] with the water; land is the areas without it
     layer, crs, encoding          # read options (see lagesbild.read)
 
     [organisation]                # stadsdel → stadsdelsområde, by period
@@ -104,7 +105,6 @@ The file, with every key (``*`` marks the required ones)::
     layer = "handelser"           # *
     date = "datum"; theme = "tema"; type = "typ"
     namnd = "namnd"; activity = "verksamhet"; consequence = "konsekvensgrad"
-    water = "vatten"              # optional: a polygon layer; hotspot cells in it are not study area
 
     [themes.NAME]                 # the lägesbild's themes (olyckor, brott, hot_och_vald)
     label = "Olyckor"

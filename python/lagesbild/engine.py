@@ -28,6 +28,7 @@ from lagesbild.layer import Layer
 __all__ = [
     "area_topology",
     "assign",
+    "boundary",
     "buffer",
     "dissolve",
     "grid_hotspots",
@@ -496,6 +497,26 @@ def buffer(layer: Layer, distance: float, quad_segs: int = 8) -> Layer:
         msg = f"buffer: quad_segs must be a whole number, not {quad_segs!r}"
         raise InvalidArgumentError(msg)
     return Layer(_lagesbild.buffer(layer._inner, float(distance), quad_segs), layer._attrs)
+
+
+def boundary(layer: Layer) -> Layer:
+    """The boundary of each feature, as GEOS defines it; the attributes are kept.
+
+    A polygon's rings (its exterior and holes) as a MultiLineString; an
+    open line's end points as a MultiPoint (a closed line has none); a
+    point's boundary is empty.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> square = shapely.to_wkb(shapely.box(0, 0, 10, 10))
+    >>> sq = lb.Layer.from_polars(pl.DataFrame({"n": [1], "geometry": [square]}), crs=3011)
+    >>> b = lb.boundary(sq)
+    >>> b.geom_types, b.length().to_list(), b.columns
+    ({'MultiLineString'}, [40.0], ['n'])
+    """
+    _need_layer(layer, "layer", "boundary")
+    return Layer(_lagesbild.boundary(layer._inner), layer._attrs)
 
 
 _AGGS = {

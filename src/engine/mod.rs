@@ -15,6 +15,8 @@
 
 /// Which area each point lies in: [`assign`], answered by a [`PolygonGrid`].
 pub mod assign;
+/// The boundary of each feature: [`boundary`].
+pub mod boundary;
 /// The refusals made before computing: CRSs, finiteness, geometry types, validity.
 pub mod checks;
 /// New geometries: [`buffer`] and [`dissolve`].
@@ -40,6 +42,7 @@ pub mod topology;
 use crate::Layer; // for the docs' links
 
 pub use assign::{area_index, assign, assign_xy, locate_all, Points};
+pub use boundary::boundary;
 pub use construct::{buffer, dissolve};
 pub use distance::{nearest, within_distance, Nearest, WithinDistance};
 pub use grid::{PolygonGrid, NONE};

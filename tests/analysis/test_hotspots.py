@@ -106,7 +106,8 @@ def hot_city() -> lb.City:
     return sc.city(
         tables={"brott": sc.brott()},
         layers={"handelser": lb.Layer.from_polars(merged, crs=3011, name="handelser"), "vatten": water},
-        incidents=Incidents(layer="handelser", water="vatten"),
+        incidents=Incidents(layer="handelser"),
+        water="vatten",
         crime=sc.Crime(table="brott"),
         themes=sc.THEMES,
     )

@@ -190,7 +190,8 @@ def incidents(src: Source, land: Land, fs: list[Facility], rs: list[Route]) -> p
     def public(verksamhet: str, x: float, y: float, day: np.datetime64) -> tuple[str, str]:
         return verksamhet, PUBLIC_PLACES[verksamhet] or stadsdelsnamnd(x, y, day)
 
-    pop_weights = np.array([max(1.0, a.land.area) for a in src.areas])
+    # Slips and home-care driving near the centre of a stadsdel drawn by its land area.
+    by_land = np.array([max(1.0, a.land.area) for a in src.areas])
     centre_names = list(centre_xy)
     for year in range(2019, 2026):
         for tema, (n2019, trend, months, kinds) in THEMES.items():
@@ -223,7 +224,7 @@ def incidents(src: Source, land: Land, fs: list[Facility], rs: list[Route]) -> p
                         x, y = on_road()
                         place = "gatudrift" if r.random() < 0.45 else "hemtjänst"
                     else:
-                        c = centres[src.areas[int(r.choice(len(src.areas), p=pop_weights / pop_weights.sum()))].name]
+                        c = centres[src.areas[int(r.choice(len(src.areas), p=by_land / by_land.sum()))].name]
                         x, y = near(c, 250.0)
                         place = "gatudrift" if typ == "halkolycka" else "hemtjänst"
                     verksamhet, namnd = public(place, x, y, day)

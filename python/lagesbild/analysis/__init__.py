@@ -18,21 +18,34 @@ screening) and the safety picture live in modules of this package:
 - :mod:`~lagesbild.analysis.rsa`: :func:`risk_matrix` (the RSA register on
   the likelihood × consequence matrix) and :func:`risk_index` (a composite
   for internal prioritisation);
+- :mod:`~lagesbild.analysis.exposure`, :mod:`~lagesbild.analysis.facilities`,
+  :mod:`~lagesbild.analysis.omradesansvar`, :mod:`~lagesbild.analysis.screen`:
+  the hazard analyses;
 - the conventions they share (:mod:`~lagesbild.analysis.areas`) and the
   disclosure rule every published count passes (:mod:`lagesbild.disclosure`).
 """
 
+from lagesbild.analysis.exposure import exposure
+from lagesbild.analysis.facilities import facilities_at_risk
 from lagesbild.analysis.hotspots import hotspots
 from lagesbild.analysis.incidents import incident_trend, incidents, staff_violence
+from lagesbild.analysis.omradesansvar import Omradesansvar, omradesansvar
 from lagesbild.analysis.rsa import risk_index, risk_matrix
+from lagesbild.analysis.screen import Screening, screen
 from lagesbild.analysis.survey import survey, survey_trend
 
 __all__ = [
+    "Omradesansvar",
+    "Screening",
+    "exposure",
+    "facilities_at_risk",
     "hotspots",
     "incident_trend",
     "incidents",
+    "omradesansvar",
     "risk_index",
     "risk_matrix",
+    "screen",
     "staff_violence",
     "survey",
     "survey_trend",

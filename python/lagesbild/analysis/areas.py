@@ -48,7 +48,18 @@ from lagesbild.layer import Layer
 if TYPE_CHECKING:
     from lagesbild.city import City
 
-__all__ = ["LEVELS", "MODES", "Level", "Mode", "area_layer", "area_units", "check_args", "long_form", "wide"]
+__all__ = [
+    "LEVELS",
+    "MODES",
+    "Level",
+    "Mode",
+    "area_layer",
+    "area_units",
+    "check_args",
+    "long_form",
+    "stadsdel_layer",
+    "wide",
+]
 
 Level = Literal["stadsdel", "stadsdelsomrade", "city"]
 Mode = Literal["open", "internal"]
@@ -142,6 +153,8 @@ def area_layer(city: City, *, year: int, level: str) -> Layer:
     (['Väst', 'Öst'], [2000000.0, 2000000.0])
     """
     year, level, _ = check_args("area_layer", year, level)
+    if level == "stadsdel":
+        return stadsdel_layer(city)
     if city.areas is None:
         msg = f"{city.name}: the city has no areas"
         raise InvalidArgumentError(msg)
@@ -154,13 +167,28 @@ def area_layer(city: City, *, year: int, level: str) -> Layer:
     attrs = city.areas.attributes.select(pl.col(key).cast(pl.String).alias("stadsdel")).join(
         units.select("stadsdel", *AREA_COLUMNS), on="stadsdel", how="left", maintain_order="left"
     )
-    stadsdelar = city.areas.with_attributes(attrs)
-    if level == "stadsdel":
-        layer = stadsdelar.with_attributes(attrs.select(*AREA_COLUMNS))
-    else:
-        layer = dissolve(stadsdelar, by=["level", "area", "area_code"])
+    layer = dissolve(city.areas.with_attributes(attrs), by=["level", "area", "area_code"])
     city._derived[cache_key] = layer
     return layer
+
+
+def stadsdel_layer(city: City) -> Layer:
+    """The stadsdelar as the analyses compute on them: ``level``, ``area`` (the name), ``area_code``.
+
+    The same in every year (the stadsdelar are the stable level); kept on the city.
+    """
+    if city.areas is None:
+        msg = f"{city.name}: the city has no areas"
+        raise InvalidArgumentError(msg)
+    key = ("area_layer", "stadsdel")
+    if key not in city._derived:
+        codes = city.stadsdel_codes
+        attrs = pl.DataFrame(
+            {"level": "stadsdel", "area": city.stadsdelar, "area_code": [codes[n] for n in city.stadsdelar]},
+            schema={"level": pl.String, "area": pl.String, "area_code": pl.String},
+        )
+        city._derived[key] = city.areas.with_attributes(attrs)
+    return city._derived[key]
 
 
 def latest_year(years: Sequence[int], year: int) -> int | None:

@@ -4,7 +4,7 @@ The method (computed in the Rust core, :func:`lagesbild.grid_hotspots`):
 
 1. A regular grid of square cells (``cell`` metres, edges on multiples of
    the cell size) over the city. The **study area** is the cells whose
-   centre lies in a stadsdel and not in the water (``[incidents] water``):
+   centre lies in a stadsdel and not in the water (``[areas] water``):
    a cell in the water or outside the city cannot hold an incident, and
    counting it as a zero would make all land look hot.
 2. The incidents of the theme in the period, counted per cell.
@@ -70,7 +70,8 @@ def hotspots(
     Parameters
     ----------
     city
-        A city with ``[incidents]`` (points) and ``[themes.NAME]``.
+        A city with ``[incidents]`` (points) and ``[themes.NAME]``; its
+        water (``[areas] water``), where it has one, is not study area.
     year
         The report year (the default period is the twelve months to 31
         August of it).
@@ -125,7 +126,7 @@ def hotspots(
     layer = city.layer(cfg.layer)
     mask = ((points["theme"] == theme) & points["date"].is_between(*period)).fill_null(False)
     chosen_points = layer.filter(mask)
-    water = city.layer(cfg.water) if cfg.water else None
+    water = city.layer(city.settings.water) if city.settings.water else None
     assert city.areas is not None
     cells = grid_hotspots(chosen_points, city.areas, cell, water=water)
     a = cells.attributes.with_columns(

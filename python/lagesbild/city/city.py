@@ -321,6 +321,34 @@ class City:
     to_stadsdelsomraden = units.to_stadsdelsomraden
     to_city = units.to_city
 
+    # -- the analyses (lagesbild.analysis), for the city ----------------------------------
+
+    def exposure(
+        self, *, year: int, level: str = "stadsdelsomrade", mode: str = "open", wide: bool = False
+    ) -> pl.DataFrame:
+        """Land, residents and facilities exposed to each hazard, per area: :func:`lagesbild.analysis.exposure`."""
+        from lagesbild.analysis import exposure
+
+        return exposure(self, year=year, level=level, mode=mode, wide=wide)
+
+    def facilities_at_risk(self, *, year: int, mode: str = "open", lang: str = "sv") -> pl.DataFrame:
+        """Every facility and its exposure: :func:`lagesbild.analysis.facilities_at_risk`."""
+        from lagesbild.analysis import facilities_at_risk
+
+        return facilities_at_risk(self, year=year, mode=mode, lang=lang)
+
+    def omradesansvar(self, *, year: int, level: str = "stadsdelsomrade") -> Any:
+        """Neighbours, shared hazards, facilities and actors: :func:`lagesbild.analysis.omradesansvar`."""
+        from lagesbild.analysis import omradesansvar
+
+        return omradesansvar(self, year=year, level=level)
+
+    def screen(self, site: Any, *, radius_m: float = 500.0, mode: str = "open") -> Any:
+        """Screen a plan area or building site: :func:`lagesbild.analysis.screen`."""
+        from lagesbild.analysis import screen
+
+        return screen(self, site, radius_m=radius_m, mode=mode)
+
     # -- the safety picture (lagesbild.analysis) -----------------------------------------
 
     def survey(self, year: int, level: str = "stadsdelsomrade", source: str | None = None, **kw: Any) -> pl.DataFrame:

@@ -144,6 +144,8 @@ class Settings:
     gap_tolerance_m2 : float
         A hole in the union of the areas larger than this is an error;
         smaller ones are findings (default 10 m²).
+    water : str or None
+        The layer of water (``[areas] water``): land is the areas without it.
     hazards, facilities, actors, population, surveys, crime, incidents, themes, suppression, rsa
         What the analyses read (:mod:`lagesbild.city.sections`); the
         ``[flood]`` and ``[risk_distance]`` sections of older files become
@@ -155,6 +157,7 @@ class Settings:
     min_count: int = 5
     overlap_tolerance_m2: float = 10.0
     gap_tolerance_m2: float = 10.0
+    water: str | None = None
     hazards: Mapping[str, FloodHazard | RouteHazard] = field(default_factory=dict)
     facilities: Facilities | None = None
     actors: Actors | None = None
@@ -275,7 +278,7 @@ _FILE = {"file": _Key("str", required=True)}
 
 _SCHEMA: dict[str, dict[str, _Key]] = {
     "city": {"name": _Key("str"), "crs": _Key("crs")},
-    "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str")},
+    "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str"), "water": _Key("str")},
     "organisation": {
         **_FILE,
         **_TABLE_READ,
@@ -529,6 +532,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     city = _section(data.get("city", {}), _SCHEMA["city"], "city", problem)
 
     areas = None
+    areas_water = None
     if "areas" not in data:
         problem("areas", "the section [areas] is required: the file of stadsdelar and its key column")
     else:
@@ -542,6 +546,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
                 key=v["key"],
                 code=v["code"],
             )
+            areas_water = v["water"]
 
     organisation = None
     if "organisation" in data:
@@ -637,6 +642,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
         min_count=sections.suppression.min_count,
         overlap_tolerance_m2=top["overlap_tolerance_m2"],
         gap_tolerance_m2=top["gap_tolerance_m2"],
+        water=areas_water,
         **_analysis_settings(sections, risk, flood, problem),
     )
     config = CityConfig(

@@ -119,6 +119,8 @@ def check_sections(
 ) -> tuple[Settings, list[ConfigProblem]]:
     """Check the analyses' sections against the data; the settings with absent optional columns unset."""
     cx = _Context(layers, tables, sources, stadsdelar, config_shown)
+    if settings.water is not None:
+        cx.layer(settings.water, "areas.water", _POLYGONS, "the water")
     older = {settings.flood.layer, settings.risk_distance.layer} - {None}
     for hazard in settings.hazards.values():
         legacy = hazard.layer in older
@@ -371,8 +373,6 @@ def _incidents(cx: _Context, settings: Settings) -> Any:
     layer = cx.layer(i.layer, "incidents.layer", _POINTS, "the incidents")
     if layer is None:
         return i
-    if i.water is not None:
-        cx.layer(i.water, "incidents.water", _POLYGONS, "the water of the hotspot analysis")
     names = ("date", "theme", "type", "namnd", "activity", "consequence")
     found = cx.columns(
         layer.attributes, lambda m, k: cx.about_layer(i.layer, m, k), "incidents", _given(i, names), names[:3]

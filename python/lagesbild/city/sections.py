@@ -233,11 +233,7 @@ class Crime:
 
 @dataclass(frozen=True)
 class Incidents:
-    """``[incidents]``: the incidents of the city's own reporting system, a point layer.
-
-    ``water``: a polygon layer of water; hotspot cells whose centre lies in
-    it are not part of the study area.
-    """
+    """``[incidents]``: the incidents of the city's own reporting system, a point layer."""
 
     layer: str
     date: str = "datum"
@@ -246,7 +242,6 @@ class Incidents:
     namnd: str | None = "namnd"
     activity: str | None = "verksamhet"
     consequence: str | None = "konsekvensgrad"
-    water: str | None = None
 
 
 @dataclass(frozen=True)
@@ -392,7 +387,6 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "namnd": ("str", "namnd", False),
         "activity": ("str", "verksamhet", False),
         "consequence": ("str", "konsekvensgrad", False),
-        "water": ("str", None, False),
     },
     "themes.*": {
         "label": ("str", None, False),
