@@ -106,8 +106,14 @@ def hotspots(
 
     Examples
     --------
-    >>> lb.City.example().table("befolkning").height  # hotspots need incidents: see the tests and README
-    8
+    The demo city's brott (property crime against the city) in the twelve
+    months to 31 August 2025; its hottest cell lies in Skärholmen's centre:
+
+    >>> city = lb.demo()
+    >>> cells = hotspots(city, 2025, "brott")
+    >>> hottest = cells.attributes.sort("z", descending=True).head(1)
+    >>> lb.assign(hottest, city.areas, key="sdel_namn").to_list(), hottest["class"].to_list()
+    (['SKÄRHOLMEN'], ['hot'])
     """
     if not 0 < alpha < 1:
         msg = f"hotspots: alpha must be between 0 and 1, not {alpha!r}"

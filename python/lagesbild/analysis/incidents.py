@@ -345,11 +345,17 @@ def incidents(
 
     Examples
     --------
-    >>> city = lb.City.example()
-    >>> incidents(city, 2025)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    lagesbild.exceptions.InvalidArgumentError: incidents: Exempelstad has no [themes.NAME] sections ...
+    The demo city's crime per stadsdelsområde, from both sources, for the
+    twelve months to 31 August 2025 and the like periods the data covers:
+
+    >>> out = incidents(lb.demo(), 2025, "stadsdelsomrade", themes=["brott"])
+    >>> sorted(out["source"].unique()), out["year"].min(), out["period_start"].min()
+    (['händelser', 'polisen'], 2020, datetime.date(2019, 9, 1))
+    >>> one = out.filter(pl.col("year") == 2025, pl.col("area") == "Skärholmen", pl.col("theme") == "brott")
+    >>> one = one.filter(pl.col("type") == "alla")
+    >>> one.select("source", "measure", "unit").rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('händelser', 'antal', 'antal'), ('händelser', 'per_1000', 'per 1 000 invånare'),
+     ('polisen', 'antal', 'antal'), ('polisen', 'per_1000', 'per 1 000 invånare')]
     """
     year, level, mode = check_args("incidents", year, level, mode)
     period = _period("incidents", year, period)
@@ -545,6 +551,12 @@ def incident_trend(
         ``hi``, ``dispersion``, ``method`` (``"poisson"`` or
         ``"quasi-poisson"``), ``direction`` (``"rising"``, ``"falling"`` or
         ``"no clear trend"``: whether the interval excludes 0).
+
+    Examples
+    --------
+    >>> t = incident_trend(lb.demo(), 2025, "city")
+    >>> t.select("source", "theme", "first_year", "last_year", "periods").rows()[:2]
+    [('händelser', 'olyckor', 2020, 2025, 6), ('händelser', 'brott', 2020, 2025, 6)]
     """
     year, level, _ = check_args("incident_trend", year, level)
     period = _period("incident_trend", year, period)
@@ -606,6 +618,12 @@ def staff_violence(
     polars.DataFrame
         ``namnd``, ``verksamhet``, ``value`` (incidents), ``suppressed``,
         ``rule``, ``period_start``, ``period_end``.
+
+    Examples
+    --------
+    >>> staff = staff_violence(lb.demo(), 2025)
+    >>> staff.filter(pl.col("namnd") == "alla nämnder", pl.col("verksamhet") == "alla")["value"].item() > 1000
+    True
     """
     year, _, mode = check_args("staff_violence", year, "city", mode)
     period = _period("staff_violence", year, period)
