@@ -78,6 +78,21 @@ def test_open_mode_protects_the_area_theme_table(city) -> None:
     assert rates["value"].null_count() == rates.height
 
 
+def test_types_of_a_withheld_theme_total_are_withheld_too(city) -> None:
+    out = incidents(city, 2025, "stadsdel").filter((pl.col("source") == "händelser") & (pl.col("measure") == "antal"))
+    totals = out.filter(pl.col("type") == "alla")
+    types = out.filter(pl.col("type") != "alla")
+    hidden = totals.filter(pl.col("suppressed") & (pl.col("theme") != "alla") & (pl.col("area_code") != "city"))
+    assert hidden.height > 0
+    for year, area, theme in hidden.select("year", "area", "theme").rows():
+        part = types.filter((pl.col("year") == year) & (pl.col("area") == area) & (pl.col("theme") == theme))
+        assert part["value"].null_count() == part.height, (year, area, theme)
+    # Where a total is published, the types published beside it never reveal a withheld one.
+    for _, part in types.group_by("year", "area", "theme"):
+        if part["suppressed"].any():
+            assert part.filter(pl.col("suppressed"))["value"].null_count() == part["suppressed"].sum()
+
+
 def test_poisson_trend_equals_statsmodels() -> None:
     rng = np.random.default_rng(4)
     years = np.arange(2015, 2026)

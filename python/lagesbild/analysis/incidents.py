@@ -28,7 +28,8 @@ Methods
   passes :func:`lagesbild.disclosure.disclose_table` (secondary
   suppression so that no withheld count narrows to the threshold from the
   margins); types within an area and theme, whose total that table
-  publishes, pass the one-way group rule; rates are withheld with their
+  publishes, pass the one-way group rule, and where the table withholds
+  the total its types are withheld too; rates are withheld with their
   counts.
 
 Examples
@@ -394,11 +395,24 @@ def incidents(
         .join(area_meta, on="area", how="left")
         .with_columns(pl.col("level").fill_null("city"), pl.col("area_code").fill_null("city"))
     )
-    # Types within an area and theme: their total is published above.
+    # Types within an area and theme, whose total the table above publishes: the one-way rule; and where
+    # that table withholds the total, every type of it too (they would add up to it).
     typed = counts.filter(pl.col("type") != "alla").with_columns(pl.lit("antal").alias("measure"))
     typed = disclose(
         typed.rename({"n": "value"}), counts=["antal"], rule=rule, mode=mode, groups=["source", "year", "area", "theme"]
     )
+    if name != "internal" and rule.rule == "threshold":
+        hidden_totals = themed.filter(pl.col("suppressed")).select(
+            "source", "year", "area", "theme", pl.lit(True).alias("__total_hidden")
+        )
+        typed = (
+            typed.join(hidden_totals, on=["source", "year", "area", "theme"], how="left")
+            .with_columns(
+                pl.when(pl.col("__total_hidden").fill_null(False)).then(None).otherwise(pl.col("value")).alias("value"),
+                (pl.col("suppressed") | pl.col("__total_hidden").fill_null(False)).alias("suppressed"),
+            )
+            .drop("__total_hidden")
+        )
     counts_long = pl.concat(
         [
             themed.select(
