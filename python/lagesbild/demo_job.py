@@ -22,8 +22,8 @@ import time
 
 import polars as pl
 
-from lagesbild.city import City, demo
 from lagesbild.analysis import exposure, facilities_at_risk
+from lagesbild.city import City, demo
 from lagesbild.engine import assign
 
 __all__ = ["run"]
@@ -124,7 +124,9 @@ def _hazards(city: City, year: int) -> list[str]:
             )
             people = people.rename({c: f"boende zon {c}" for c in people.columns if c != "area"})
             table = length.join(people, on="area", how="full", coalesce=True).sort("area")
-            title = f"Hazard {h.name!r}: route length per class (km, tunnels left out) and estimated residents per zone:"
+            title = (
+                f"Hazard {h.name!r}: route length per class (km, tunnels left out) and estimated residents per zone:"
+            )
         out += ["", title, str(table)]
 
     if city.settings.facilities is not None:
