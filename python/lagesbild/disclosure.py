@@ -57,9 +57,13 @@ when no rectangle can protect a cell (a table too small or too sparse)
 the whole table is withheld. Withholding more only widens every interval,
 so the loop ends with the guarantee: **every withheld primary cell's
 feasible interval, given everything published, is wider than
-``min_count``**. The tests check it with a linear program
-(``scipy.optimize.linprog``: the minimum and maximum of each withheld cell
-subject to the published margins) on thousands of random tables. The
+``min_count``**. A cell withheld to protect another is a corner of that
+cell's rectangle and moves by the same ``t``, so its interval is as wide:
+no withheld value, primary or not, can be narrowed to ``min_count`` or
+less. The tests check this for every withheld cell and margin with a
+linear program (``scipy.optimize.linprog``: the minimum and maximum of
+each withheld cell subject to the published margins) on thousands of
+random tables. The
 heuristic may withhold more than an optimal method (Fischetti and
 Salazar's integer programme, as in τ-ARGUS) would.
 

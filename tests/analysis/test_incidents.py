@@ -149,3 +149,19 @@ def test_bad_input_is_named(city) -> None:
         incidents(city, 2025, period=(dt.date(2025, 8, 31), dt.date(2025, 1, 1)))
     with pytest.raises(lb.InvalidArgumentError, match="no .themes.NAME. sections"):
         incidents(lb.City.example(), 2025)
+
+
+def test_a_missing_column_is_named_with_its_table() -> None:
+    # Loading refuses a table without its configured columns; a table changed after loading is refused by the analysis.
+    with pytest.raises(lb.ConfigError, match="antal"):
+        sc.city(tables={"brott": sc.brott().drop("antal")}, crime=sc.Crime(table="brott"), themes=sc.THEMES)
+    c = sc.incident_city()
+    c.tables["brott"] = c.tables["brott"].drop("antal")
+    with pytest.raises(lb.ColumnNotFoundError, match="crime table 'brott': no column 'antal'"):
+        incidents(c, 2025)
+    c = sc.incident_city()
+    c.layers["handelser"] = c.layers["handelser"].with_attributes(c.layers["handelser"].attributes.drop("tema"))
+    with pytest.raises(lb.ColumnNotFoundError, match="incident layer 'handelser': no column 'tema'"):
+        incidents(c, 2025)
+    with pytest.raises(lb.InvalidArgumentError, match="unknown theme 'brand'"):
+        staff_violence(sc.incident_city(), 2025, theme="brand")

@@ -268,6 +268,28 @@ def risk_index(
         ``indicator``, ``value``, ``normalised``, ``weight``,
         ``contribution``, then the area's ``index`` and ``rank`` (1 = the
         highest index), sorted by rank.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``mode="open"`` (the index is not for publication), an unknown
+        indicator in ``weights``, negative weights.
+
+    Examples
+    --------
+    The demo's stadsdelsområden on unsafety out late (weight 2) and the
+    police's crime per 1,000 residents (weight 1); each contribution is
+    ``weight × normalised / 3`` and they add up to the index:
+
+    >>> w = {"otrygg_kvall (stadens trygghetsmätning)": 2.0, "brott per 1 000 (polisen)": 1.0}
+    >>> idx = risk_index(lb.demo(), 2025, "stadsdelsomrade", weights=w)
+    >>> top = idx.filter(pl.col("rank") == 1)
+    >>> top = top.select("area", "indicator", pl.col("normalised", "contribution").round(3))
+    >>> top.rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('Skärholmen', 'brott per 1 000 (polisen)', 0.428, 0.143),
+     ('Skärholmen', 'otrygg_kvall (stadens trygghetsmätning)', 1.0, 0.667)]
+    >>> round(top["contribution"].sum(), 3)
+    0.81
     """
     year, level, mode = check_args("risk_index", year, level, mode)
     if mode == "open":

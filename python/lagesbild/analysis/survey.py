@@ -63,7 +63,19 @@ _GENDER_COLUMNS = {"kvinnor": "women", "män": "men", "man": "men"}
 
 
 def wilson(p: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a share ``p`` from ``n`` (effective) respondents."""
+    """The Wilson score interval of a share ``p`` from ``n`` (effective) respondents.
+
+    ``n`` is the number of respondents divided by the design effect; the
+    interval is that of :func:`statsmodels.stats.proportion.proportion_confint`
+    with ``method="wilson"``.
+
+    Examples
+    --------
+    40 % of 300 respondents, and the same with a design effect of 1.5:
+
+    >>> [round(x, 4) for x in wilson(0.4, 300)], [round(x, 4) for x in wilson(0.4, 300 / 1.5)]
+    ([0.3462, 0.4564], [0.3346, 0.4692])
+    """
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -407,6 +419,16 @@ def survey_trend(
         ``measure``, ``first_year``, ``last_year``, ``surveys``,
         ``slope_per_year``, ``lo``, ``hi``, ``change`` (the slope times the
         years spanned), ``direction``.
+
+    Examples
+    --------
+    In the demo, Rinkeby's unsafety out late falls beyond sampling noise
+    over the city's four surveys, and Fruängen's rises:
+
+    >>> t = survey_trend(lb.demo(), 2025, "stadsdel", source="stadens trygghetsmätning")
+    >>> t = t.filter(pl.col("kon") == "alla", pl.col("measure") == "otrygg_kvall")
+    >>> t.filter(pl.col("area").is_in(["RINKEBY", "FRUÄNGEN"])).select("area", "surveys", "direction").rows()
+    [('FRUÄNGEN', 4, 'rising'), ('RINKEBY', 4, 'falling')]
     """
     series = survey(city, year, level, source, mode=mode, confidence=confidence)
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
