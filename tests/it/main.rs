@@ -2,6 +2,7 @@
 
 mod crs;
 mod engine;
+mod exact;
 mod fixtures;
 mod hotspot;
 mod io;
