@@ -267,10 +267,11 @@ fn choose(
     // they must agree.
     let (crs, crs_found) = match (from_geo.as_ref().map(|(c, _)| c), &native) {
         (Some(GeoCrs::Unknown), _) => (None, Some("an explicit null crs (unknown)".to_string())),
-        (Some(GeoCrs::Given(Some(a), la)), Some((_, (Some(b), lb)))) if a.epsg() != b.epsg() => (
+        (Some(GeoCrs::Given(Some(a), _)), Some((c, (Some(b), _)))) if a.epsg() != b.epsg() => (
             None,
             Some(format!(
-                "the \"geo\" metadata has {la}, {a}, but {lb} is {b}"
+                "the \"geo\" metadata says {a} but the Parquet {} type says {b}",
+                type_name(c)
             )),
         ),
         (Some(GeoCrs::Given(Some(a), _)), _) => (Some(a.clone()), None),
@@ -317,14 +318,16 @@ fn native_crs<'a>(
     column: &GeoColumn,
     key_value: impl Fn(&str) -> Option<&'a str>,
 ) -> (Option<Crs>, String) {
-    let kind = match column.kind {
-        GeoType::Geometry => "GEOMETRY",
-        GeoType::Geography(_) => "GEOGRAPHY",
-    };
     let text = column.crs.as_deref().map(str::trim).unwrap_or("");
-    let label = |what: &str| format!("the crs of its Parquet {kind} type, {what}");
+    let label = |what: &str| format!("the Parquet {} type's crs {what}", type_name(column));
     if text.is_empty() {
-        return (Some(Crs::wgs84()), label("none (OGC:CRS84)"));
+        return (
+            Some(Crs::wgs84()),
+            format!(
+                "the Parquet {} type without a crs (OGC:CRS84)",
+                type_name(column)
+            ),
+        );
     }
     let prefixed = |prefix: &str| {
         text.get(..prefix.len())
@@ -373,6 +376,13 @@ fn native_crs<'a>(
     }
     let shown: String = text.chars().take(80).collect();
     (Crs::parse(text).ok(), label(&format!("{shown:?}")))
+}
+
+fn type_name(column: &GeoColumn) -> &'static str {
+    match column.kind {
+        GeoType::Geometry => "GEOMETRY",
+        GeoType::Geography(_) => "GEOGRAPHY",
+    }
 }
 
 fn projjson_crs(v: &Value) -> Option<Crs> {
