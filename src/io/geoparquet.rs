@@ -151,8 +151,9 @@ fn open(path: &Path) -> Result<Opened> {
             format!("file is {len} bytes: too short to be Parquet"),
         ));
     }
-    let native = parquet_footer::strip_geospatial_types(&mut bytes)
-        .map_err(|e| Error::format(path, format!("damaged Parquet file: {e}")))?;
+    let damaged = |e: String| Error::format(path, format!("damaged Parquet file: {e}"));
+    let native = parquet_footer::strip_geospatial_types(&mut bytes).map_err(damaged)?;
+    parquet_footer::check(&bytes).map_err(damaged)?;
     let buffer = polars_buffer::Buffer::from(bytes);
     let meta = Arc::new(preflight(path, &buffer)?);
     Ok(Opened {

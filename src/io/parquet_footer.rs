@@ -14,6 +14,12 @@
 //! byte: row groups, page offsets and statistics stay as they were, and the
 //! checks of the footer and page headers before decoding run on the result.
 //!
+//! [`check`] then walks the footer polars will decode and checks that every
+//! field polars reads has the type Parquet's Thrift definition gives it.
+//! polars' decoder reads a field by its id, whatever type the bytes say, so
+//! a damaged type byte would make it read the bytes as something they are
+//! not, and a boolean field that is not one panics it.
+//!
 //! A footer this module cannot walk is an error, never a panic: every
 //! length and count is checked against the bytes that are there, nesting
 //! is bounded, and nothing is allocated beyond the size of the footer.
@@ -126,6 +132,251 @@ pub(crate) fn strip_geospatial_types(file: &mut Vec<u8>) -> R<Vec<GeoColumn>> {
     file.extend_from_slice(b"PAR1");
     Ok(scan.columns)
 }
+
+/// Check that every field of the footer that polars' decoder reads has the
+/// type Parquet defines for it (see [`FILE_METADATA`]).
+pub(crate) fn check(file: &[u8]) -> R<()> {
+    let span = footer_span(file)?;
+    Reader::new(&file[span]).walk(&FILE_METADATA, 1)
+}
+
+/// What a field holds, as far as the wire format goes.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `i16`, `i32` or `i64` (and enums): a zigzag varint.
+    Varint,
+    Byte,
+    Binary,
+    Bool,
+    Struct(&'static Shape),
+    List(&'static Kind),
+}
+
+/// A Thrift struct or union: its name, the fields polars decodes, and a
+/// check of its integer fields' values where polars would fail on them.
+struct Shape {
+    name: &'static str,
+    fields: &'static [(i16, Kind)],
+    values: Option<fn(&[(i16, i64)]) -> R<()>>,
+}
+
+impl Kind {
+    /// Whether a field of wire type `ty` holds this kind.
+    fn accepts(self, ty: u8) -> bool {
+        match self {
+            Kind::Varint => matches!(ty, I16 | I32 | I64),
+            Kind::Byte => ty == BYTE,
+            Kind::Binary => ty == BINARY,
+            Kind::Bool => matches!(ty, BOOL_TRUE | BOOL_FALSE),
+            Kind::Struct(_) => ty == STRUCT,
+            Kind::List(_) => matches!(ty, LIST | SET),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Varint => "an integer",
+            Kind::Byte => "a byte",
+            Kind::Binary => "a string",
+            Kind::Bool => "a boolean",
+            Kind::Struct(s) => s.name,
+            Kind::List(_) => "a list",
+        }
+    }
+}
+
+fn type_name(ty: u8) -> &'static str {
+    match ty {
+        BOOL_TRUE | BOOL_FALSE => "a boolean",
+        BYTE => "a byte",
+        I16 | I32 | I64 => "an integer",
+        DOUBLE => "a double",
+        BINARY => "a string",
+        LIST | SET => "a list",
+        MAP => "a map",
+        STRUCT => "a struct",
+        UUID => "a UUID",
+        _ => "an unknown type",
+    }
+}
+
+use Kind::{Binary as Bin, Bool, Byte, List, Struct as S, Varint as Int};
+
+const EMPTY: Shape = Shape {
+    name: "an empty struct",
+    fields: &[],
+    values: None,
+};
+const TIME_UNIT: Shape = Shape {
+    name: "TimeUnit",
+    fields: &[(1, S(&EMPTY)), (2, S(&EMPTY)), (3, S(&EMPTY))],
+    values: None,
+};
+const TIME: Shape = Shape {
+    name: "TimeType",
+    fields: &[(1, Bool), (2, S(&TIME_UNIT))],
+    values: None,
+};
+const TIMESTAMP: Shape = Shape {
+    name: "TimestampType",
+    fields: &[(1, Bool), (2, S(&TIME_UNIT))],
+    values: None,
+};
+const DECIMAL: Shape = Shape {
+    name: "DecimalType",
+    fields: &[(1, Int), (2, Int)],
+    values: None,
+};
+const INT_TYPE: Shape = Shape {
+    name: "IntType",
+    fields: &[(1, Byte), (2, Bool)],
+    values: None,
+};
+const LOGICAL_TYPE: Shape = Shape {
+    name: "LogicalType",
+    fields: &[
+        (1, S(&EMPTY)),
+        (2, S(&EMPTY)),
+        (3, S(&EMPTY)),
+        (4, S(&EMPTY)),
+        (5, S(&DECIMAL)),
+        (6, S(&EMPTY)),
+        (7, S(&TIME)),
+        (8, S(&TIMESTAMP)),
+        (10, S(&INT_TYPE)),
+        (11, S(&EMPTY)),
+        (12, S(&EMPTY)),
+        (13, S(&EMPTY)),
+        (14, S(&EMPTY)),
+        (15, S(&EMPTY)),
+    ],
+    values: None,
+};
+const SCHEMA_ELEMENT: Shape = Shape {
+    name: "SchemaElement",
+    fields: &[
+        (1, Int),
+        (2, Int),
+        (3, Int),
+        (4, Bin),
+        (5, Int),
+        (6, Int),
+        (7, Int),
+        (8, Int),
+        (9, Int),
+        (10, S(&LOGICAL_TYPE)),
+    ],
+    values: None,
+};
+const STATISTICS: Shape = Shape {
+    name: "Statistics",
+    fields: &[
+        (1, Bin),
+        (2, Bin),
+        (3, Int),
+        (4, Int),
+        (5, Bin),
+        (6, Bin),
+        (7, Bool),
+        (8, Bool),
+    ],
+    values: None,
+};
+const COLUMN_METADATA: Shape = Shape {
+    name: "ColumnMetaData",
+    fields: &[
+        (1, Int),
+        (2, List(&Int)),
+        (3, List(&Bin)),
+        (4, Int),
+        (5, Int),
+        (6, Int),
+        (7, Int),
+        (9, Int),
+        (10, Int),
+        (11, Int),
+        (12, S(&STATISTICS)),
+        (14, Int),
+        (15, Int),
+    ],
+    values: Some(column_sizes),
+};
+const COLUMN_CHUNK: Shape = Shape {
+    name: "ColumnChunk",
+    fields: &[
+        (1, Bin),
+        (2, Int),
+        (3, S(&COLUMN_METADATA)),
+        (4, Int),
+        (5, Int),
+        (6, Int),
+        (7, Int),
+    ],
+    values: None,
+};
+const SORTING_COLUMN: Shape = Shape {
+    name: "SortingColumn",
+    fields: &[(1, Int), (2, Bool), (3, Bool)],
+    values: None,
+};
+const ROW_GROUP: Shape = Shape {
+    name: "RowGroup",
+    fields: &[
+        (1, List(&S(&COLUMN_CHUNK))),
+        (2, Int),
+        (3, Int),
+        (4, List(&S(&SORTING_COLUMN))),
+        (5, Int),
+        (6, Int),
+        (7, Int),
+    ],
+    values: None,
+};
+const KEY_VALUE: Shape = Shape {
+    name: "KeyValue",
+    fields: &[(1, Bin), (2, Bin)],
+    values: None,
+};
+const COLUMN_ORDER: Shape = Shape {
+    name: "ColumnOrder",
+    fields: &[(1, S(&EMPTY)), (2, S(&EMPTY))],
+    values: None,
+};
+/// polars adds a column chunk's offset and size as unsigned numbers (and
+/// panics when that overflows): they must not be negative.
+fn column_sizes(values: &[(i16, i64)]) -> R<()> {
+    for &(id, v) in values {
+        let name = match id {
+            5 => "num_values",
+            6 => "total_uncompressed_size",
+            7 => "total_compressed_size",
+            9 => "data_page_offset",
+            10 => "index_page_offset",
+            11 => "dictionary_page_offset",
+            _ => continue,
+        };
+        if v < 0 {
+            return Err(format!("a column chunk's {name} is negative ({v})"));
+        }
+    }
+    Ok(())
+}
+
+/// The fields of `FileMetaData` that polars 0.55 decodes, with their types
+/// in `parquet.thrift`; other fields it skips by the type their bytes say.
+const FILE_METADATA: Shape = Shape {
+    name: "FileMetaData",
+    fields: &[
+        (1, Int),
+        (2, List(&S(&SCHEMA_ELEMENT))),
+        (3, Int),
+        (4, List(&S(&ROW_GROUP))),
+        (5, List(&S(&KEY_VALUE))),
+        (6, Bin),
+        (7, List(&S(&COLUMN_ORDER))),
+    ],
+    values: None,
+};
 
 /// Where the footer (the Thrift `FileMetaData`) lies in the file.
 fn footer_span(file: &[u8]) -> R<Range<usize>> {
@@ -425,6 +676,67 @@ impl<'a> Reader<'a> {
         Ok((ty, n as usize))
     }
 
+    /// Walk a struct of this shape: the fields it defines must have their
+    /// types; the others are skipped.
+    fn walk(&mut self, shape: &Shape, depth: u32) -> R<()> {
+        if depth > MAX_DEPTH {
+            return Err(format!("values nested more than {MAX_DEPTH} deep"));
+        }
+        let mut last = 0;
+        let mut ints = Vec::new();
+        while let Some((id, ty)) = self.field_header(&mut last)? {
+            match shape.fields.iter().find(|(i, _)| *i == id) {
+                None => self.skip(ty, depth)?,
+                Some(&(_, Kind::Varint)) if Kind::Varint.accepts(ty) && shape.values.is_some() => {
+                    ints.push((id, self.zigzag()?))
+                }
+                Some(&(_, kind)) if kind.accepts(ty) => self.value(kind, depth, false)?,
+                Some(&(_, kind)) => {
+                    return Err(format!(
+                        "field {id} of {} is {} where Parquet has {}",
+                        shape.name,
+                        type_name(ty),
+                        kind.name()
+                    ))
+                }
+            }
+        }
+        match shape.values {
+            Some(check) => check(&ints),
+            None => Ok(()),
+        }
+    }
+
+    /// A value of a known kind (`in_list`: a list element).
+    fn value(&mut self, kind: Kind, depth: u32, in_list: bool) -> R<()> {
+        match kind {
+            Kind::Varint => self.varint().map(|_| ()),
+            Kind::Byte => self.take(1).map(|_| ()),
+            Kind::Binary => self.binary().map(|_| ()),
+            Kind::Bool if in_list => self.take(1).map(|_| ()),
+            Kind::Bool => Ok(()),
+            Kind::Struct(shape) => self.walk(shape, depth + 1),
+            Kind::List(elem) => {
+                let (ty, n) = self.list_header()?;
+                let accepted = match elem {
+                    Kind::Bool => matches!(ty, BOOL_TRUE | BOOL_FALSE),
+                    k => k.accepts(ty),
+                };
+                if n > 0 && !accepted {
+                    return Err(format!(
+                        "a list of {} where Parquet has a list of {}",
+                        type_name(ty),
+                        elem.name()
+                    ));
+                }
+                for _ in 0..n {
+                    self.value(*elem, depth + 1, true)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Skip a value of type `ty` (as it appears in a field header).
     fn skip(&mut self, ty: u8, depth: u32) -> R<()> {
         if depth > MAX_DEPTH {
@@ -686,6 +998,7 @@ mod tests {
         for end in 0..good.len() {
             let mut f = good[..end].to_vec();
             let _ = strip_geospatial_types(&mut f);
+            let _ = check(&f);
         }
         for i in 0..good.len() {
             for b in [0x00, 0x0f, 0x15, 0x19, 0x1c, 0x80, 0xf9, 0xff] {
@@ -694,6 +1007,7 @@ mod tests {
                 if let Ok(cols) = strip_geospatial_types(&mut f) {
                     assert!(cols.len() <= 2);
                 }
+                let _ = check(&f);
             }
         }
     }
@@ -714,6 +1028,54 @@ mod tests {
         f.extend_from_slice(&(w.out.len() as u32).to_le_bytes());
         f.extend_from_slice(b"PAR1");
         assert!(err(&f).contains("1000000000 elements"), "{}", err(&f));
+    }
+
+    #[test]
+    fn the_footer_polars_reads_has_the_types_parquet_defines() {
+        let mut f = file(true);
+        check(&f).unwrap();
+        strip_geospatial_types(&mut f).unwrap();
+        check(&f).unwrap();
+        // A `SortingColumn.descending` that is not a boolean would panic polars.
+        let mut w = W::default();
+        w.begin().field(4, LIST).list(STRUCT, 1);
+        w.begin().field(4, LIST).list(STRUCT, 1);
+        w.begin().field(1, I32).i(0).field(2, I32).i(1).end();
+        w.end().end();
+        let mut f = b"PAR1".to_vec();
+        f.extend_from_slice(&w.out);
+        f.extend_from_slice(&(w.out.len() as u32).to_le_bytes());
+        f.extend_from_slice(b"PAR1");
+        let e = check(&f).unwrap_err();
+        assert_eq!(
+            e,
+            "field 2 of SortingColumn is an integer where Parquet has a boolean"
+        );
+        // A list of the wrong elements.
+        let mut w = W::default();
+        w.begin().field(2, LIST).list(I32, 1).i(3).end();
+        let mut f = b"PAR1".to_vec();
+        f.extend_from_slice(&w.out);
+        f.extend_from_slice(&(w.out.len() as u32).to_le_bytes());
+        f.extend_from_slice(b"PAR1");
+        let e = check(&f).unwrap_err();
+        assert_eq!(
+            e,
+            "a list of an integer where Parquet has a list of SchemaElement"
+        );
+        // A negative offset, which polars would add to a size as unsigned numbers.
+        let mut w = W::default();
+        w.begin().field(4, LIST).list(STRUCT, 1);
+        w.begin().field(1, LIST).list(STRUCT, 1);
+        w.begin().field(3, STRUCT).begin();
+        w.field(7, I64).i(100).field(9, I64).i(-1).end();
+        w.end().end().end();
+        let mut f = b"PAR1".to_vec();
+        f.extend_from_slice(&w.out);
+        f.extend_from_slice(&(w.out.len() as u32).to_le_bytes());
+        f.extend_from_slice(b"PAR1");
+        let e = check(&f).unwrap_err();
+        assert_eq!(e, "a column chunk's data_page_offset is negative (-1)");
     }
 
     #[test]

@@ -14,7 +14,9 @@ The output is deterministic: the same library versions write the same bytes
 
     python tests/corpus/make_corpus.py [OUT_DIR] [STOCKHOLM_DIR]
 
-writes to ``tests/corpus/generated/`` (ignored by git) by default. The test
+writes to ``tests/corpus/generated/`` (ignored by git) by default;
+``make_corpus.py --parquet-native data/fixtures/issue-16`` writes only the
+Parquet GEOMETRY/GEOGRAPHY files, committed there for the Rust tests. The test
 suite builds its own copy in a temporary directory (``corpus`` fixture in
 ``tests/conftest.py``).
 """
@@ -1129,9 +1131,27 @@ def make_corpus(out_dir: Path, stockholm: Path | None = None) -> dict[str, Any]:
     _other(c)
     if stockholm is not None and (Path(stockholm) / "stadsdelar.shp").exists():
         _real(c, Path(stockholm))
+    return _write_manifest(c)
+
+
+def make_parquet_native(out_dir: Path) -> dict[str, Any]:
+    """Write only the files with Parquet's GEOMETRY and GEOGRAPHY types (``parquet2/``) and their manifest.
+
+    The committed copy in ``data/fixtures/issue-16/``, which the Rust
+    integration tests read, is made by this.
+    """
+    out = Path(out_dir)
+    shutil.rmtree(out / "parquet2", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    c = _Corpus(out)
+    _parquet_native(c)
+    return _write_manifest(c)
+
+
+def _write_manifest(c: _Corpus) -> dict[str, Any]:
     manifest = {"good": c.good, "empty": c.empty, "bad": c.bad}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                encoding="utf-8")
+    (c.out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                  encoding="utf-8")
     return manifest
 
 
@@ -1334,6 +1354,10 @@ def values_equal(a: Any, b: Any, kind: str) -> bool:
 
 def main(argv: list[str]) -> None:
     here = Path(__file__).resolve().parent
+    if len(argv) == 3 and argv[1] == "--parquet-native":
+        manifest = make_parquet_native(Path(argv[2]))
+        print(f"wrote {sum(len(v) for v in manifest.values())} entries to {argv[2]}")
+        return
     out = Path(argv[1]) if len(argv) > 1 else here / "generated"
     stockholm = Path(argv[2]) if len(argv) > 2 else here.parents[1].parent / "shared" / "data" / "stockholm"
     if out.exists() and out == here / "generated":

@@ -3,6 +3,7 @@
 mod crs;
 mod engine;
 mod fixtures;
+mod geoparquet;
 mod io;
 mod oracle;
 mod shp_write;
