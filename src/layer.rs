@@ -128,6 +128,59 @@ impl Layer {
         Ok(layer)
     }
 
+    /// The features of several layers, one after the other: the layers must
+    /// share a CRS, and their attributes the same columns (or none at all);
+    /// the name is the first layer's.
+    ///
+    /// ```
+    /// use geo_types::{Geometry, Point};
+    /// use lagesbild::{Crs, Layer};
+    /// use polars::prelude::*;
+    ///
+    /// let crs = Crs::from_epsg(3011).unwrap();
+    /// let one = |x: f64, n: &str| Layer::new("p", vec![Some(Geometry::Point(Point::new(x, 0.0)))], df!("n" => [n]).unwrap(), crs.clone()).unwrap();
+    /// let both = Layer::concat(&[one(1.0, "a"), one(2.0, "b")]).unwrap();
+    /// assert_eq!(both.len(), 2);
+    /// assert_eq!(both.bounds(), Some((1.0, 0.0, 2.0, 0.0)));
+    /// assert!(Layer::concat(&[one(1.0, "a"), one(2.0, "b").to_crs(&Crs::from_epsg(3006).unwrap()).unwrap()]).is_err());
+    /// ```
+    pub fn concat(layers: &[Layer]) -> Result<Layer> {
+        let Some(first) = layers.first() else {
+            crate::bail!("concat: no layers to put together");
+        };
+        let mut geometries = Vec::with_capacity(layers.iter().map(|l| l.len()).sum());
+        let mut attributes = first.attributes.clone();
+        for (i, layer) in layers.iter().enumerate() {
+            if layer.crs != first.crs {
+                return Err(Error::Crs {
+                    layer: format!("concat: {} and {}", first.name, layer.name),
+                    detail: format!(
+                        "the layers are in different CRSs ({} and {}); bring them to one first with to_crs",
+                        first.crs, layer.crs
+                    ),
+                });
+            }
+            geometries.extend(layer.geometries.iter().cloned());
+            if i > 0 {
+                attributes.vstack_mut(&layer.attributes).map_err(|e| {
+                    Error::InvalidArgument(format!(
+                        "concat: the attributes of {} do not have the columns of {}: {e}",
+                        layer.name, first.name
+                    ))
+                })?;
+            }
+        }
+        if attributes.width() == 0 {
+            attributes = DataFrame::empty_with_height(geometries.len());
+        }
+        Layer::new(
+            first.name.clone(),
+            geometries,
+            attributes,
+            first.crs.clone(),
+        )
+    }
+
     /// The same geometries without attributes.
     pub fn without_attributes(mut self) -> Layer {
         self.attributes = DataFrame::empty_with_height(self.geometries.len());

@@ -48,6 +48,32 @@ impl PyLayer {
         .map(PyLayer)
     }
 
+    /// The features of several layers one after the other (one CRS).
+    #[staticmethod]
+    fn concat(py: Python<'_>, layers: Vec<PyRef<'_, PyLayer>>) -> PyResult<Self> {
+        let cores: Vec<Layer> = layers.iter().map(|l| l.0.clone()).collect();
+        run(py, || Layer::concat(&cores)).map(PyLayer)
+    }
+
+    /// Pickling: rebuilt by `from_wkb` from the geometries as one WKB
+    /// column (IPC bytes; exact, nulls kept), the name and the CRS. The
+    /// rebuilt layer checks its polygons' validity again when first used.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (String, Bound<'py, PyBytes>, &'static str, PyCrs),
+    )> {
+        let from_wkb = py.get_type::<PyLayer>().getattr("from_wkb")?;
+        let data = self.wkb(py, "geometry".into())?;
+        Ok((
+            from_wkb,
+            (self.name(), data, "geometry", PyCrs(self.0.crs().clone())),
+        ))
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }
@@ -91,6 +117,17 @@ impl PyLayer {
             self.0.take(&rows)
         })
         .map(PyLayer)
+    }
+
+    /// The coordinates of a point layer (float64 bytes, NaN for null geometries).
+    fn point_xy<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let (x, y) = run(py, || {
+            lagesbild::engine::checks::point_coords(&self.0, "xy")
+        })?;
+        Ok((f64_bytes(py, &x)?, f64_bytes(py, &y)?))
     }
 
     fn to_crs(&self, py: Python<'_>, crs: PyCrs) -> PyResult<Self> {

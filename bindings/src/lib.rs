@@ -38,6 +38,7 @@ fn _lagesbild(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::nearest, m)?)?;
     m.add_function(wrap_pyfunction!(engine::buffer, m)?)?;
     m.add_function(wrap_pyfunction!(engine::dissolve, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::boundary, m)?)?;
     m.add_function(wrap_pyfunction!(engine::area_topology, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

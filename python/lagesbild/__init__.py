@@ -19,6 +19,7 @@ from lagesbild.city import City, demo
 from lagesbild.engine import (
     area_topology,
     assign,
+    boundary,
     buffer,
     dissolve,
     length_within,
@@ -62,6 +63,7 @@ __all__ = [
     "__version__",
     "area_topology",
     "assign",
+    "boundary",
     "buffer",
     "demo",
     "dissolve",

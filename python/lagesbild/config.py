@@ -17,6 +17,7 @@ The file, with every key (``*`` marks the required ones)::
     file = "stadsdelar.shp"       # *
     key = "sdel_namn"             # the stadsdel name column (default "stadsdel")
     code = "sdel_kod"             # optional code column
+    water = "vatten"              # optional: a layer of [layers] with the water; land is the areas without it
     layer, crs, encoding          # read options (see lagesbild.read)
 
     [organisation]                # stadsdel → stadsdelsområde, by period
@@ -26,6 +27,9 @@ The file, with every key (``*`` marks the required ones)::
     code = "sdo_kod"
     valid_from = "giltig_fran"    # ISO dates, inclusive
     valid_to = "giltig_till"      # empty = still in force
+    namnd = "namnd"               # optional: the stadsdelsnämnd's official name in
+                                  # each period; organisation() and areas_at() then
+                                  # return it as a column `namnd`
     sheet, sep, decimal, encoding # read options (see lagesbild.read_table)
 
     [layers.NAME]                 # any number of named layers
@@ -49,18 +53,85 @@ The file, with every key (``*`` marks the required ones)::
     weight = "andel"              # share of the unit in the stadsdel; optional
     description, sheet, sep, decimal, encoding
 
-    [risk_distance]               # riskhanteringsavstånd along dangerous-goods routes
-    layer = "farligt_gods"
+    [hazards.NAME]                # any number of hazard layers, each of a kind
+    kind = "flood"                # * "flood" (nested zones by level) or "route" (lines)
+    layer = "oversvamning"        # * a layer of [layers]
+    description = "..."
+    # kind = "flood":
+    level_column = "niva_m"       # the level of each zone (m, RH 2000 in Sweden)
+    levels = [1.4, 1.5, 2.7]      # lowest first (default: the column's values); must nest
+    label_column = "beskrivning"  # optional: what each level means
+    # kind = "route":
+    class_column = "klass"        # route class (primär, sekundär, järnväg …)
+    name_column = "namn"          # optional: the route's name
+    tunnel_column = "tunnel"      # optional: true/false; tunnel stretches are left out
+    distance_m = 150.0            # risk-handling distance (riskhanteringsavstånd)
+    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone, nearest first:
+                                  # an assumption to set; guidance fixes the 150 m, not the edges
+
+    [facilities]                  # critical facilities (samhällsviktig verksamhet), points
+    layer = "samhallsviktig_verksamhet"   # *
+    name, category, sector        # columns (defaults "namn", "kategori", "sektor")
+    capacity, capacity_unit       # "kapacitet", "kapacitet_enhet": never summed across units
+    owner, namnd                  # "huvudman", "ansvarig_namnd"
+    protected = "skydd"           # true: the location may not be published (open mode counts it only)
+    zone_guidance = { "förskola" = "C", drivmedelsstation = "B" }   # category → the route zone guidance places it in
+
+    [actors]                      # actors and their responsibility areas
+    layer = "aktorer"             # polygons, and/or
+    table = "aktorer_stadsdelar"  # one row per actor and stadsdel
+    name = "aktor"; type = "typ"; stadsdel = "stadsdel"
+
+    [population]
+    table = "befolkning"          # * a table of [tables], keyed by stadsdel with a year column
+    column = "folkmangd"          # residents
+    women = "kvinnor"; men = "man"   # optional
+    min_for_rates = 500           # no rates per 1,000 residents below this
+
+    [surveys]                     # safety surveys (trygghetsmätning), long tables
+    tables = ["trygghetsmatning"] # * tables of [tables] (keyed by stadsdel or through a crosswalk)
+    source = "kalla"; indicator = "indikator"; value = "varde"; respondents = "respondenter"
+    gender = "kon"                # optional: kvinnor, män, alla
+    min_respondents = 30          # shares with fewer respondents are withheld
+    design_effect = 1.0           # variance inflation of the design (1 = simple random sample)
+
+    [crime]                       # police-reported crime: counts per area, month and category
+    table = "brott_polisen"       # * a table of [tables] with its key column
+    month = "manad"               # YYYY-MM
+    category = "brottskategori"; count = "antal"
+
+    [incidents]                   # the city's own incident reports, points
+    layer = "handelser"           # *
+    date = "datum"; theme = "tema"; type = "typ"
+    namnd = "namnd"; activity = "verksamhet"; consequence = "konsekvensgrad"
+
+    [themes.NAME]                 # the lägesbild's themes (olyckor, brott, hot_och_vald)
+    label = "Olyckor"
+    tema = ["olycka", "brand"]    # incidents whose theme is one of these,
+    typ = []                      # or whose type is one of these,
+    exclude_typ = ["anlagd brand"]   # but not these types
+    crime = ["skadegörelse"]      # police crime categories
+
+    [suppression]                 # the disclosure rule for published counts
+    rule = "threshold"            # or "city_rounding": 1–2 published as 0, 3–4 as 5
+    min_count = 5                 # "threshold": counts below this are withheld
+    secondary = true              # also withhold a second count where a total would give one away
+
+    [rsa]                         # the risk and vulnerability analysis register
+    table = "risker"              # *
+    risk = "risk"; namnd = "namnd"; year = "ar"; likelihood = "sannolikhet"
+    consequences = { liv_och_halsa = "konsekvens_liv_halsa" }   # protected value → column
+    scale = 5                     # ratings 1 … scale
+
+    [risk_distance]               # older form of [hazards.NAME] kind = "route": still read,
+    layer = "farligt_gods"        # as a hazard named after its layer
     distance_m = 150.0
-    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone
+    zones_m = { A = 30.0, B = 70.0, C = 150.0 }
 
-    [flood]                       # flood zones by level
-    layer = "oversvamning"
+    [flood]                       # older form of [hazards.NAME] kind = "flood": still read,
+    layer = "oversvamning"        # as a hazard named after its layer
     column = "niva_m"
-    levels = [1.5, 2.1, 2.7]      # the levels, lowest first
-
-    [suppression]
-    min_count = 5                 # counts below this are suppressed in published tables
+    levels = [1.5, 2.7]
 
     [topology]                    # overlaps and gaps between the areas
     overlap_tolerance_m2 = 10.0   # per overlapping pair of areas
@@ -68,27 +139,49 @@ The file, with every key (``*`` marks the required ones)::
 """
 
 from lagesbild.city.config import (
+    Actors,
     AreasConfig,
     CityConfig,
+    Crime,
     CrosswalkConfig,
+    Facilities,
+    FloodHazard,
     FloodLevels,
+    Incidents,
     LayerConfig,
     OrganisationConfig,
+    Population,
     RiskDistance,
+    RouteHazard,
+    Rsa,
     Settings,
+    Suppression,
+    Surveys,
     TableConfig,
+    Theme,
     parse_config,
 )
 
 __all__ = [
+    "Actors",
     "AreasConfig",
     "CityConfig",
+    "Crime",
     "CrosswalkConfig",
+    "Facilities",
+    "FloodHazard",
     "FloodLevels",
+    "Incidents",
     "LayerConfig",
     "OrganisationConfig",
+    "Population",
     "RiskDistance",
+    "RouteHazard",
+    "Rsa",
     "Settings",
+    "Suppression",
+    "Surveys",
     "TableConfig",
+    "Theme",
     "parse_config",
 ]

@@ -59,6 +59,24 @@ class Layer:
         self._inner = inner
         self._attrs = _checked_attributes(attributes, len(inner), inner.name)
 
+    def __reduce__(self) -> tuple[type[Layer], tuple[_lagesbild.Layer, pl.DataFrame]]:
+        """Pickling: the native half (geometries as WKB, name, CRS) and the attributes.
+
+        This is how a layer travels to other processes, such as Dask
+        workers (:mod:`lagesbild.dask`). Geometries round-trip exactly
+        (null geometries included); an unpickled layer checks its polygons'
+        validity again when an operation first needs it.
+
+        Examples
+        --------
+        >>> import pickle, shapely
+        >>> df = pl.DataFrame({"name": ["a"], "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10))]})
+        >>> copy = pickle.loads(pickle.dumps(lb.Layer.from_polars(df, crs=3011, name="squares")))
+        >>> copy
+        <Layer 'squares' 1 features, Polygon, EPSG:3011 (SWEREF99 18 00), columns: name>
+        """
+        return (Layer, (self._inner, self._attrs))
+
     # -- construction -------------------------------------------------
 
     @classmethod
@@ -143,6 +161,48 @@ class Layer:
         # A GeoDataFrame of geometry alone gives a frame of the one column.
         df = pl.from_pandas(attrs.reset_index(drop=True)).hstack([wkb]) if len(attrs.columns) else wkb.to_frame()
         return cls.from_polars(df, geometry="__wkb__", crs=crs, name=name or "GeoDataFrame")
+
+    @classmethod
+    def concat(cls, layers: Iterable[Layer]) -> Layer:
+        """The features of several layers one after the other.
+
+        The layers must share a CRS; their attributes are stacked by column
+        name (a column one layer lacks is null there; types are widened to
+        fit). The result is named after the first layer.
+
+        Raises
+        ------
+        CrsError
+            If the layers are in different CRSs (names both).
+        InvalidArgumentError
+            If no layers are given.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> def pts(name, xs):
+        ...     wkb = [shapely.to_wkb(shapely.Point(x, 0)) for x in xs]
+        ...     return lb.Layer.from_polars(pl.DataFrame({name: xs, "geometry": wkb}), crs=3011)
+        >>> both = lb.Layer.concat([pts("a", [1, 2]), pts("b", [3])])
+        >>> len(both), both.attributes.rows()
+        (3, [(1, None), (2, None), (None, 3)])
+        """
+        layers = list(layers)
+        for layer in layers:
+            if not isinstance(layer, Layer):
+                msg = f"concat takes lagesbild.Layer objects, not {type(layer).__name__}"
+                raise TypeError(msg)
+        if not layers:
+            msg = "concat: no layers to put together"
+            raise InvalidArgumentError(msg)
+        inner = _lagesbild.Layer.concat([layer._inner for layer in layers])
+        frames = [
+            layer._attrs if layer._attrs.width else pl.DataFrame({"__n": [None] * len(layer)}, schema={"__n": pl.Null})
+            for layer in layers
+        ]
+        attrs = pl.concat(frames, how="diagonal_relaxed")
+        attrs = attrs.drop("__n") if "__n" in attrs.columns else attrs
+        return cls(inner, attrs)
 
     # -- properties ---------------------------------------------------
 
@@ -321,6 +381,24 @@ class Layer:
             If the layer is in longitude/latitude: call ``to_crs`` first.
         """
         return _wire.f64_series("length_m", self._inner.length())
+
+    def xy(self) -> pl.DataFrame:
+        """The coordinates of a layer of points: columns ``x`` and ``y`` (null for a null geometry).
+
+        Raises
+        ------
+        InvalidGeometryError
+            If a feature is not a point (names the feature).
+
+        Examples
+        --------
+        >>> import shapely
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(1, 2)), None]})
+        >>> lb.Layer.from_polars(df, crs=3011).xy().rows()
+        [(1.0, 2.0), (None, None)]
+        """
+        bx, by = self._inner.point_xy()
+        return pl.DataFrame([_wire.f64_series("x", bx), _wire.f64_series("y", by)])
 
     def is_valid(self) -> pl.Series:
         """Whether each feature's geometry is valid (OGC rules; null geometries are valid)."""

@@ -100,8 +100,21 @@ pub(crate) fn polygons(layer: &Layer, what: &str) -> Result<Vec<MultiPolygon<f64
 }
 
 /// The coordinates of a point layer (NaN for null geometries); anything but
-/// points is refused, naming the feature.
-pub(crate) fn point_coords(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> {
+/// points is refused, naming the feature. `what` names the operation in the
+/// error.
+///
+/// ```
+/// use geo_types::{Geometry, Point};
+/// use lagesbild::engine::checks::point_coords;
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let pts = Layer::new("p", vec![Some(Geometry::Point(Point::new(1.0, 2.0))), None], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let (x, y) = point_coords(&pts, "xy").unwrap();
+/// assert_eq!((x[0], y[0]), (1.0, 2.0));
+/// assert!(x[1].is_nan());
+/// ```
+pub fn point_coords(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> {
     let mut xs = Vec::with_capacity(points.len());
     let mut ys = Vec::with_capacity(points.len());
     for (i, g) in points.geometries().iter().enumerate() {

@@ -15,11 +15,13 @@
 
 /// Which area each point lies in: [`assign`], answered by a [`PolygonGrid`].
 pub mod assign;
+/// The boundary of each feature: [`boundary`].
+pub mod boundary;
 /// The refusals made before computing: CRSs, finiteness, geometry types, validity.
 pub mod checks;
 /// New geometries: [`buffer`] and [`dissolve`].
 pub mod construct;
-/// Points within a distance of lines ([`within_distance`]) and the [`nearest`] feature.
+/// Points within a distance of lines ([`within_distance`]) and the [`nearest`] feature ([`nearest_points`] for coordinates).
 pub mod distance;
 /// The uniform grid that locates points in polygons exactly.
 pub mod grid;
@@ -27,6 +29,8 @@ pub mod grid;
 pub mod index;
 /// Matching pairs under a predicate: [`sjoin`].
 pub mod join;
+/// Buffers as GEOS builds them: offset curves, and the region they wind around.
+mod offset;
 /// Shared areas and pieces of two polygon layers, and line lengths within areas.
 pub mod overlay;
 /// The engine's thread pool: [`set_threads`], [`threads`].
@@ -38,8 +42,9 @@ pub mod topology;
 use crate::Layer; // for the docs' links
 
 pub use assign::{area_index, assign, assign_xy, locate_all, Points};
+pub use boundary::boundary;
 pub use construct::{buffer, dissolve};
-pub use distance::{nearest, within_distance, Nearest, WithinDistance};
+pub use distance::{nearest, nearest_points, within_distance, Nearest, WithinDistance};
 pub use grid::{PolygonGrid, NONE};
 pub use join::{sjoin, Predicate};
 pub use overlay::{length_within, overlay, overlay_area, Overlay};

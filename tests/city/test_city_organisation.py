@@ -12,7 +12,7 @@ from pathlib import Path
 import lagesbild as lb
 import polars as pl
 import pytest
-from city_helpers import organisation_rows
+from city_helpers import edit, load_error, one_problem, organisation_rows
 
 
 def test_organisation_by_year_uses_31_december(small: Path) -> None:
@@ -83,3 +83,92 @@ def test_real_organisations_by_year(real_city: Path) -> None:
     o23 = dict(city.organisation(2023).select("stadsdel", "sdo_namn").rows())
     assert o23["RINKEBY"] == o23["TENSTA"] == "Järva"
     assert o23["VASASTADEN"] == o23["ÖSTERMALM"] == "Norra innerstaden"
+
+
+# -- the stadsdelsnämnd's name (optional `namnd` in [organisation]) -------------------
+
+NAMND = {
+    "Väster": "Västers stadsdelsnämnd",
+    "Öster": "Östers stadsdelsnämnd",
+    "Hela staden": "Hela stadens stadsdelsnämnd",
+}
+
+
+def with_namnd(small: Path, names: dict[str, str] = NAMND) -> None:
+    """The small city's organisation with a `namnd` column and the key that names it."""
+    organisation_rows().with_columns(namnd=pl.col("sdo_namn").replace_strict(names)).write_csv(
+        small.parent / "organisation.csv"
+    )
+    edit(small, 'file = "organisation.csv"', 'file = "organisation.csv"\nnamnd = "namnd"')
+
+
+def test_namnd_is_carried_when_configured(small: Path) -> None:
+    with_namnd(small)
+    city = lb.City.from_config(small)
+    org = city.organisation(2022)
+    assert org.columns == ["stadsdel", "sdo_namn", "sdo_kod", "giltig_fran", "giltig_till", "namnd"]
+    assert org["namnd"].to_list() == ["Västers stadsdelsnämnd", "Östers stadsdelsnämnd"] * 2
+    assert city.organisation(2023)["namnd"].unique().to_list() == ["Hela stadens stadsdelsnämnd"]
+    layer = city.areas_at(2021)
+    assert layer.attributes.select("namn", "sdo_namn", "namnd").rows() == [
+        ("ALBY", "Väster", "Västers stadsdelsnämnd"),
+        ("BJÖRKBY", "Öster", "Östers stadsdelsnämnd"),
+        ("CEDERSTAD", "Väster", "Västers stadsdelsnämnd"),
+        ("DALEN", "Öster", "Östers stadsdelsnämnd"),
+    ]
+    # A second call replaces the columns rather than adding suffixed copies.
+    again = city.areas_at(2024)
+    assert again.columns.count("namnd") == 1
+    assert set(again["namnd"].to_list()) == {"Hela stadens stadsdelsnämnd"}
+
+
+def test_without_the_key_a_namnd_column_in_the_file_is_left_out(small: Path) -> None:
+    organisation_rows().with_columns(namnd=pl.col("sdo_namn").replace_strict(NAMND)).write_csv(
+        small.parent / "organisation.csv"
+    )
+    city = lb.City.from_config(small)
+    assert "namnd" not in city.organisation(2022).columns
+    assert "namnd" not in city.areas_at(2022).columns
+
+
+def test_a_missing_namnd_column_is_named(small: Path) -> None:
+    edit(small, 'file = "organisation.csv"', 'file = "organisation.csv"\nnamnd = "namnd"')
+    problem = one_problem(load_error(small))
+    assert problem.key.startswith("organisation")
+    assert "no column 'namnd'" in problem.message
+
+
+def test_one_namnd_per_stadsdelsomrade_and_period(small: Path) -> None:
+    rows = organisation_rows().with_columns(namnd=pl.col("sdo_namn").replace_strict(NAMND))
+    # ALBY's row names another nämnd for Väster than CEDERSTAD's.
+    rows = rows.with_columns(
+        namnd=pl.when((pl.col("stadsdel") == "ALBY") & (pl.col("giltig_fran") == "2020-07-01"))
+        .then(pl.lit("Västra stadsdelsnämnden"))
+        .otherwise(pl.col("namnd"))
+    )
+    rows.write_csv(small.parent / "organisation.csv")
+    edit(small, 'file = "organisation.csv"', 'file = "organisation.csv"\nnamnd = "namnd"')
+    problem = one_problem(load_error(small))
+    assert "sdo_namn 'Väster' has several namnd" in problem.message
+    assert "'Västers stadsdelsnämnd'" in problem.message and "'Västra stadsdelsnämnden'" in problem.message
+
+
+def test_namnd_may_not_be_blank(small: Path) -> None:
+    rows = organisation_rows().with_columns(
+        namnd=pl.when(pl.col("giltig_fran") == "2023-07-01").then(pl.lit("")).otherwise(pl.lit("Nämnd"))
+    )
+    rows.write_csv(small.parent / "organisation.csv")
+    edit(small, 'file = "organisation.csv"', 'file = "organisation.csv"\nnamnd = "namnd"')
+    problems = load_error(small).problems
+    assert any("rows have no namnd" in p.message for p in problems), problems
+
+
+def test_namnd_from_objects(small: Path) -> None:
+    city = lb.City.from_config(small)
+    org = organisation_rows().with_columns(
+        namnd=pl.col("sdo_namn").replace_strict(NAMND),
+        giltig_fran=pl.col("giltig_fran").str.to_date(),
+        giltig_till=pl.col("giltig_till").replace("", None).str.to_date(),
+    )
+    made = lb.City(city.areas, org, key="namn", name="Småstad")
+    assert made.organisation(2023)["namnd"].unique().to_list() == ["Hela stadens stadsdelsnämnd"]

@@ -9,4 +9,9 @@ incident rates and hotspots, the RSA matrix) live in modules of this
 package.
 """
 
-__all__: list[str] = []
+from lagesbild.analysis.exposure import exposure
+from lagesbild.analysis.facilities import facilities_at_risk
+from lagesbild.analysis.omradesansvar import Omradesansvar, omradesansvar
+from lagesbild.analysis.screen import Screening, screen
+
+__all__ = ["Omradesansvar", "Screening", "exposure", "facilities_at_risk", "omradesansvar", "screen"]

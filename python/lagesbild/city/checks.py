@@ -28,7 +28,7 @@ from lagesbild.city.common import (
     year_column,
 )
 from lagesbild.city.config import Settings
-from lagesbild.city.organisation import ORGANISATION_COLUMNS, Period
+from lagesbild.city.organisation import OPTIONAL_ORGANISATION_COLUMNS, ORGANISATION_COLUMNS, Period
 from lagesbild.engine import area_topology
 from lagesbild.exceptions import ConfigProblem, LagesbildError
 from lagesbild.layer import Layer
@@ -124,14 +124,24 @@ def check_organisation(
         ok = False
     if not ok:
         return None, [], problems.items
+    # The stadsdelsnämnd's name is optional: kept when the table has it.
+    extra = [c for c in OPTIONAL_ORGANISATION_COLUMNS if c in org.columns]
     org = org.with_columns(
+        [pl.col(c).cast(pl.String) for c in ("stadsdel", "sdo_namn", "sdo_kod", *extra)],
         giltig_fran=start,
         giltig_till=end,
-        stadsdel=pl.col("stadsdel").cast(pl.String),
-        sdo_namn=pl.col("sdo_namn").cast(pl.String),
-        sdo_kod=pl.col("sdo_kod").cast(pl.String),
-    ).select(ORGANISATION_COLUMNS)
+    ).select(*ORGANISATION_COLUMNS, *extra)
     good = True
+    if "namnd" in extra:
+        blank = org.filter(pl.col("namnd").is_null() | (pl.col("namnd").str.strip_chars() == ""))
+        if blank.height:
+            r = blank.row(0, named=True)
+            problems.about(
+                meta,
+                f"{blank.height} rows have no namnd, such as {r['stadsdel']} ({r['giltig_fran']}); "
+                "give the stadsdelsnämnd's name on every row",
+            )
+            good = False
     backwards = org.filter(pl.col("giltig_till") < pl.col("giltig_fran"))
     if backwards.height:
         r = backwards.row(0, named=True)
@@ -181,8 +191,12 @@ def check_organisation(
                 )
                 good = False
         pairs = rows.select("sdo_namn", "sdo_kod").unique()
-        for col, other in (("sdo_namn", "sdo_kod"), ("sdo_kod", "sdo_namn")):
-            multi = pairs.group_by(col).agg(pl.col(other)).filter(pl.col(other).list.len() > 1)
+        checks = [("sdo_namn", "sdo_kod"), ("sdo_kod", "sdo_namn")]
+        if "namnd" in extra:
+            pairs = rows.select("sdo_namn", "sdo_kod", "namnd").unique()
+            checks += [("sdo_namn", "namnd"), ("namnd", "sdo_namn")]
+        for col, other in checks:
+            multi = pairs.group_by(col).agg(pl.col(other).unique()).filter(pl.col(other).list.len() > 1)
             for r in multi.sort(col).iter_rows():
                 problems.about(meta, f"{label}: {col} {r[0]!r} has several {other}: {shown(sorted(r[1]))}")
                 good = False

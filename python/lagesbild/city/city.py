@@ -15,6 +15,7 @@ import os
 import struct
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -64,6 +65,8 @@ class City:
         to 1).
     key
         The column of ``areas`` that names the stadsdel.
+    code
+        The column of ``areas`` with each stadsdel's code (optional).
     table_keys
         For each table that has them: ``{"key": column naming the area,
         "unit": "stadsdel" | "stadsdelsomrade" | a crosswalk's name, "year":
@@ -130,6 +133,7 @@ class City:
         crosswalks: Mapping[str, pl.DataFrame] | None = None,
         *,
         key: str = "stadsdel",
+        code: str | None = None,
         table_keys: Mapping[str, Mapping[str, str]] | None = None,
         name: str = "city",
         crs: int | str | Crs | None = None,
@@ -144,6 +148,7 @@ class City:
                     tables,
                     crosswalks,
                     key=key,
+                    code=code,
                     table_keys=table_keys,
                     name=name,
                     crs=crs,
@@ -233,6 +238,9 @@ class City:
         self._sources: dict[tuple[str, str], SourceInfo] = checked.sources
         self._stadsdelar: list[str] = checked.stadsdelar
         self._organisation: org.Organisation | None = checked.organisation
+        # What analyses derive from the city's data (area layers per level and
+        # organisation …), kept so that repeated analyses reuse it.
+        self._derived: dict[Any, Any] = {}
 
     # -- what it holds -----------------------------------------------------------------
 
@@ -240,6 +248,22 @@ class City:
     def stadsdelar(self) -> list[str]:
         """The stadsdel names, in the order of the areas layer."""
         return list(self._stadsdelar)
+
+    @property
+    def stadsdel_codes(self) -> dict[str, str]:
+        """Each stadsdel's code (from the areas' code column; the name where there is none).
+
+        Examples
+        --------
+        >>> lb.City.example().stadsdel_codes
+        {'A': 'A', 'B': 'B', 'C': 'C', 'D': 'D'}
+        """
+        column = self._sources[("areas", "areas")].code
+        if self.areas is None or column is None or column not in self.areas.columns:
+            return {n: n for n in self._stadsdelar}
+        key = self._sources[("areas", "areas")].key or "stadsdel"
+        pairs = self.areas.attributes.select(pl.col(key).cast(pl.String), pl.col(column).cast(pl.String))
+        return {n: c if c is not None else n for n, c in pairs.iter_rows() if n is not None}
 
     def layer(self, name: str) -> Layer:
         """One of the city's layers by name (the error lists the others)."""
@@ -296,6 +320,34 @@ class City:
     to_stadsdelar = units.to_stadsdelar
     to_stadsdelsomraden = units.to_stadsdelsomraden
     to_city = units.to_city
+
+    # -- the analyses (lagesbild.analysis), for the city ----------------------------------
+
+    def exposure(
+        self, *, year: int, level: str = "stadsdelsomrade", mode: str = "open", wide: bool = False
+    ) -> pl.DataFrame:
+        """Land, residents and facilities exposed to each hazard, per area: :func:`lagesbild.analysis.exposure`."""
+        from lagesbild.analysis import exposure
+
+        return exposure(self, year=year, level=level, mode=mode, wide=wide)
+
+    def facilities_at_risk(self, *, year: int, mode: str = "open", lang: str = "sv") -> pl.DataFrame:
+        """Every facility and its exposure: :func:`lagesbild.analysis.facilities_at_risk`."""
+        from lagesbild.analysis import facilities_at_risk
+
+        return facilities_at_risk(self, year=year, mode=mode, lang=lang)
+
+    def omradesansvar(self, *, year: int, level: str = "stadsdelsomrade") -> Any:
+        """Neighbours, shared hazards, facilities and actors: :func:`lagesbild.analysis.omradesansvar`."""
+        from lagesbild.analysis import omradesansvar
+
+        return omradesansvar(self, year=year, level=level)
+
+    def screen(self, site: Any, *, radius_m: float = 500.0, mode: str = "open") -> Any:
+        """Screen a plan area or building site: :func:`lagesbild.analysis.screen`."""
+        from lagesbild.analysis import screen
+
+        return screen(self, site, radius_m=radius_m, mode=mode)
 
     # -- describing it (describe.py) ---------------------------------------------------
 

@@ -25,6 +25,7 @@ class SourceInfo:
     name: str
     path: str | None
     key: str | None = None
+    code: str | None = None  # the areas' code column
     unit: str | None = None
     year: str | None = None
     date: str | None = None

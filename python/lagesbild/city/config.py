@@ -18,18 +18,44 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from lagesbild.city import sections as _sections
+from lagesbild.city.sections import (
+    Actors,
+    Crime,
+    Facilities,
+    FloodHazard,
+    Incidents,
+    Population,
+    RouteHazard,
+    Rsa,
+    Sections,
+    Suppression,
+    Surveys,
+    Theme,
+)
 from lagesbild.exceptions import ConfigProblem
 
 __all__ = [
+    "Actors",
     "AreasConfig",
     "CityConfig",
+    "Crime",
     "CrosswalkConfig",
+    "Facilities",
+    "FloodHazard",
     "FloodLevels",
+    "Incidents",
     "LayerConfig",
     "OrganisationConfig",
+    "Population",
     "RiskDistance",
+    "RouteHazard",
+    "Rsa",
     "Settings",
+    "Suppression",
+    "Surveys",
     "TableConfig",
+    "Theme",
     "parse_config",
 ]
 
@@ -44,9 +70,13 @@ class RiskDistance:
     zones: A nearest (parking, farming), B (industry, offices, technical
     plants), C furthest (housing, schools, care). ``zones_m`` gives each
     zone's outer edge in metres, nearest first; the last edge is the whole
-    distance. The county boards' policy fixes the 150 m but leaves the zone
-    edges to each risk assessment; the defaults (30, 70, 150 m) are a common
-    starting point — set your own.
+    distance. The 150 m and the zones' land-use lists come from the county
+    boards' *Riskpolicy för markanvändning intill transportleder för farligt
+    gods* (Länsstyrelserna i Skåne, Stockholms och Västra Götalands län) and
+    Länsstyrelsen i Stockholms län's guidance (Fakta 2016:4); the zone edges
+    in metres are not fixed there as far as is known. The defaults (30, 70,
+    150 m) are a configurable assumption, not a figure from the guidance:
+    set the edges your risk assessment uses.
 
     Examples
     --------
@@ -114,6 +144,12 @@ class Settings:
     gap_tolerance_m2 : float
         A hole in the union of the areas larger than this is an error;
         smaller ones are findings (default 10 m²).
+    water : str or None
+        The layer of water (``[areas] water``): land is the areas without it.
+    hazards, facilities, actors, population, surveys, crime, incidents, themes, suppression, rsa
+        What the analyses read (:mod:`lagesbild.city.sections`); the
+        ``[flood]`` and ``[risk_distance]`` sections of older files become
+        hazards named after their layers.
     """
 
     risk_distance: RiskDistance = field(default_factory=RiskDistance)
@@ -121,6 +157,17 @@ class Settings:
     min_count: int = 5
     overlap_tolerance_m2: float = 10.0
     gap_tolerance_m2: float = 10.0
+    water: str | None = None
+    hazards: Mapping[str, FloodHazard | RouteHazard] = field(default_factory=dict)
+    facilities: Facilities | None = None
+    actors: Actors | None = None
+    population: Population | None = None
+    surveys: Surveys | None = None
+    crime: Crime | None = None
+    incidents: Incidents | None = None
+    themes: Mapping[str, Theme] = field(default_factory=dict)
+    suppression: Suppression = field(default_factory=Suppression)
+    rsa: Rsa | None = None
 
 
 # -- what the file names --------------------------------------------------------
@@ -144,7 +191,12 @@ class AreasConfig(_Source):
 
 @dataclass(frozen=True)
 class OrganisationConfig(_Source):
-    """``[organisation]``: the dated stadsdel → stadsdelsområde table."""
+    """``[organisation]``: the dated stadsdel → stadsdelsområde table.
+
+    ``columns`` maps the canonical names (``stadsdel``, ``sdo_namn``,
+    ``sdo_kod``, ``giltig_fran``, ``giltig_till`` and, when the file names
+    it, ``namnd``) to the file's columns.
+    """
 
     columns: Mapping[str, str] = field(default_factory=dict)  # canonical name -> file's column
 
@@ -206,6 +258,9 @@ class _Key:
 
 
 _TYPE_WORDS = {
+    "bool": "true or false",
+    "strs": 'a list of strings, such as ["a", "b"]',
+    "names": 'a table of strings, such as { "förskola" = "C" }',
     "str": "a string",
     "char": "a one-character string",
     "crs": 'an EPSG code (3011) or a string ("EPSG:3011")',
@@ -223,7 +278,7 @@ _FILE = {"file": _Key("str", required=True)}
 
 _SCHEMA: dict[str, dict[str, _Key]] = {
     "city": {"name": _Key("str"), "crs": _Key("crs")},
-    "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str")},
+    "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str"), "water": _Key("str")},
     "organisation": {
         **_FILE,
         **_TABLE_READ,
@@ -232,6 +287,7 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "code": _Key("str", "sdo_kod"),
         "valid_from": _Key("str", "giltig_fran"),
         "valid_to": _Key("str", "giltig_till"),
+        "namnd": _Key("str"),
     },
     "layers.*": {
         **_FILE,
@@ -265,7 +321,10 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "zones_m": _Key("zones", {"A": 30.0, "B": 70.0, "C": 150.0}),
     },
     "flood": {"layer": _Key("str"), "column": _Key("str", "niva_m"), "levels": _Key("floats")},
-    "suppression": {"min_count": _Key("int", 5)},
+    **{
+        name: {key: _Key(kind, default, required) for key, (kind, default, required) in spec.items()}
+        for name, spec in _sections.SCHEMA.items()
+    },
     "topology": {"overlap_tolerance_m2": _Key("float", 10.0), "gap_tolerance_m2": _Key("float", 10.0)},
 }
 _SECTIONS = [
@@ -277,8 +336,8 @@ _SECTIONS = [
     "crosswalks",
     "risk_distance",
     "flood",
-    "suppression",
     "topology",
+    *_sections.SECTIONS,
 ]
 
 
@@ -292,6 +351,14 @@ def _convert(kind: str, value: Any) -> tuple[bool, Any]:
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "str":
         return isinstance(value, str) and value != "", value
+    if kind == "bool":
+        return isinstance(value, bool), value
+    if kind == "strs":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v != "" for v in value)
+        return ok, tuple(value) if ok else value
+    if kind == "names":
+        ok = isinstance(value, dict) and all(isinstance(v, str) and v != "" for v in value.values())
+        return ok, {str(k): v for k, v in value.items()} if ok else value
     if kind == "char":
         return isinstance(value, str) and (len(value) == 1 or value == "\\t"), value
     if kind == "crs":
@@ -350,6 +417,54 @@ def _section(
     return out
 
 
+def _spec_name(where: str) -> str:
+    """``hazards.malaren`` → ``hazards.*``; ``facilities`` stays."""
+    head = where.split(".", 1)[0]
+    return f"{head}.*" if f"{head}.*" in _SCHEMA else head
+
+
+def _analysis_settings(
+    sections: Sections, risk: RiskDistance, flood: FloodLevels, problem: Callable[[str, str], None]
+) -> dict[str, Any]:
+    """The analyses' settings, with the older ``[flood]`` and ``[risk_distance]`` as hazards.
+
+    An older section becomes a hazard named after its layer, unless a
+    ``[hazards.NAME]`` already reads that layer (then the older section is
+    left out, and it is a problem if the two disagree on the distances).
+    """
+    hazards = dict(sections.hazards)
+    used = {h.layer: h for h in hazards.values()}
+    if flood.layer is not None and flood.layer not in used:
+        hazards[flood.layer] = FloodHazard(
+            name=flood.layer, layer=flood.layer, level_column=flood.column, levels=flood.levels
+        )
+    if risk.layer is not None:
+        if risk.layer not in used:
+            hazards[risk.layer] = RouteHazard(
+                name=risk.layer, layer=risk.layer, distance_m=risk.distance_m, zones_m=dict(risk.zones_m)
+            )
+        elif isinstance(h := used[risk.layer], RouteHazard) and (
+            h.distance_m != risk.distance_m or dict(h.zones_m) != dict(risk.zones_m)
+        ):
+            problem(
+                "risk_distance",
+                f"[risk_distance] and [hazards.{h.name}] both describe layer {risk.layer!r} with different "
+                f"distances; keep only [hazards.{h.name}] (kind = \"route\", distance_m, zones_m)",
+            )
+    return {
+        "hazards": hazards,
+        "facilities": sections.facilities,
+        "actors": sections.actors,
+        "population": sections.population,
+        "surveys": sections.surveys,
+        "crime": sections.crime,
+        "incidents": sections.incidents,
+        "themes": sections.themes,
+        "suppression": sections.suppression,
+        "rsa": sections.rsa,
+    }
+
+
 def _resolve(base: Path, file: str) -> Path:
     p = Path(os.path.expanduser(file))
     return p if p.is_absolute() else base / p
@@ -385,7 +500,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     >>> config, problems = parse_config(p)
     >>> for problem in problems:
     ...     print(problem.key, "|", problem.message)
-    areas | unknown key 'fiel' (did you mean 'file'?); known keys: file, layer, crs, encoding, key, code
+    areas | unknown key 'fiel' (did you mean 'file'?); known keys: file, layer, crs, encoding, key, code, water
     areas | the key 'file' is required
     suppression.min_count | must be an integer, not a string ('5')
     """
@@ -417,6 +532,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     city = _section(data.get("city", {}), _SCHEMA["city"], "city", problem)
 
     areas = None
+    areas_water = None
     if "areas" not in data:
         problem("areas", "the section [areas] is required: the file of stadsdelar and its key column")
     else:
@@ -430,6 +546,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
                 key=v["key"],
                 code=v["code"],
             )
+            areas_water = v["water"]
 
     organisation = None
     if "organisation" in data:
@@ -446,6 +563,8 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
                     "sdo_kod": v["code"],
                     "giltig_fran": v["valid_from"],
                     "giltig_till": v["valid_to"],
+                    # The stadsdelsnämnd's official name, only when configured.
+                    **({"namnd": v["namnd"]} if v["namnd"] else {}),
                 },
             )
 
@@ -503,10 +622,10 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
 
     rd = _section(data.get("risk_distance", {}), _SCHEMA["risk_distance"], "risk_distance", problem)
     fl = _section(data.get("flood", {}), _SCHEMA["flood"], "flood", problem)
-    sup = _section(data.get("suppression", {}), _SCHEMA["suppression"], "suppression", problem)
     top = _section(data.get("topology", {}), _SCHEMA["topology"], "topology", problem)
-    if sup["min_count"] < 0:
-        problem("suppression.min_count", f"must be 0 or more, not {sup['min_count']}")
+    sections = _sections.parse_sections(
+        data, lambda body, spec, where: _section(body, _SCHEMA[_spec_name(where)], where, problem), problem
+    )
     for key in ("overlap_tolerance_m2", "gap_tolerance_m2"):
         if top[key] < 0:
             problem(f"topology.{key}", f"must be 0 or more, not {top[key]}")
@@ -516,12 +635,15 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     levels = fl["levels"]
     if levels is not None and any(not b > a for a, b in pairwise(levels)):
         problem("flood.levels", f"must increase, lowest level first, not {list(levels)}")
+    flood = FloodLevels(layer=fl["layer"], column=fl["column"], levels=levels)
     settings = Settings(
         risk_distance=risk,
-        flood=FloodLevels(layer=fl["layer"], column=fl["column"], levels=levels),
-        min_count=sup["min_count"],
+        flood=flood,
+        min_count=sections.suppression.min_count,
         overlap_tolerance_m2=top["overlap_tolerance_m2"],
         gap_tolerance_m2=top["gap_tolerance_m2"],
+        water=areas_water,
+        **_analysis_settings(sections, risk, flood, problem),
     )
     config = CityConfig(
         path=path,

@@ -33,6 +33,7 @@ from lagesbild.city.checks import (
 from lagesbild.city.common import Problems, SourceInfo, columns_missing
 from lagesbild.city.config import CityConfig, Settings, _Source, parse_config
 from lagesbild.city.organisation import Organisation
+from lagesbild.city.section_checks import check_sections
 from lagesbild.exceptions import ConfigError, ConfigProblem, InvalidArgumentError, LagesbildError
 from lagesbild.layer import Layer
 
@@ -85,6 +86,7 @@ def from_objects(
     crosswalks: Mapping[str, pl.DataFrame] | None,
     *,
     key: str,
+    code: str | None = None,
     table_keys: Mapping[str, Mapping[str, str]] | None,
     name: str,
     crs: int | str | Crs | None,
@@ -96,7 +98,7 @@ def from_objects(
     if not isinstance(areas, Layer):
         msg = f"areas must be a lagesbild.Layer, not {type(areas).__name__}"
         raise TypeError(msg)
-    metas[("areas", "areas")] = SourceInfo("areas", "areas", None, key=key)
+    metas[("areas", "areas")] = SourceInfo("areas", "areas", None, key=key, code=code)
     if organisation is not None:
         metas[("organisation", "organisation")] = SourceInfo("organisation", "organisation", None)
     for n in layers or {}:
@@ -186,7 +188,9 @@ def _read_all(config: CityConfig, problems: Problems) -> Parts:
     areas = None
     if config.areas is not None:
         areas = _read(config.areas, problems, table=False)
-        metas[("areas", "areas")] = SourceInfo("areas", "areas", os.fspath(config.areas.path), key=config.areas.key)
+        metas[("areas", "areas")] = SourceInfo(
+            "areas", "areas", os.fspath(config.areas.path), key=config.areas.key, code=config.areas.code
+        )
     organisation = None
     if config.organisation is not None:
         oc = config.organisation
@@ -340,6 +344,10 @@ def check(parts: Parts) -> Checked:
         areas = in_working(area_meta, areas)
         names, found = check_areas(areas, area_meta)
         problems.items += found
+        if area_meta.code is not None and area_meta.code not in areas.columns:
+            problems.about(
+                area_meta, f"no column {area_meta.code!r} of codes (columns: {', '.join(areas.columns)})", "areas.code"
+            )
     known = set(names)
 
     # Layers.
@@ -380,8 +388,10 @@ def check(parts: Parts) -> Checked:
         problems.items += check_table(df, meta, known, sdo_names, crosswalks, sources)
         tables[n] = df
 
-    # Settings that name layers.
+    # Settings that name layers, and the analyses' sections against the data.
     problems.items += check_settings(parts.settings, layers, sources, config_shown)
+    settings, found = check_sections(parts.settings, layers, tables, sources, known, config_shown)
+    problems.items += found
 
     # Topology of the areas.
     findings = empty_findings()
@@ -395,7 +405,7 @@ def check(parts: Parts) -> Checked:
     return Checked(
         name=parts.name,
         config_path=parts.config_path,
-        settings=parts.settings,
+        settings=settings,
         sources=sources,
         crs=working,
         areas=areas,

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("lagesbild")
 
 ORGANISATION_COLUMNS = ("stadsdel", "sdo_namn", "sdo_kod", "giltig_fran", "giltig_till")
+# Carried when the organisation table has it (``namnd`` in ``[organisation]``):
+# the stadsdelsnämnd's official name in the period, as the city writes it.
+OPTIONAL_ORGANISATION_COLUMNS = ("namnd",)
 
 Period = tuple[dt.date, dt.date | None]
 
@@ -69,8 +72,9 @@ class Organisation:
     stadsdelar
         The stadsdelar in the order of the areas; tables come out in it.
     table
-        The rows, with the columns of ``ORGANISATION_COLUMNS``, sorted by
-        ``giltig_fran`` and ``stadsdel``.
+        The rows, with the columns of ``ORGANISATION_COLUMNS`` (and
+        ``namnd`` when the table has it), sorted by ``giltig_fran`` and
+        ``stadsdel``.
     spans
         The periods ``(giltig_fran, giltig_till)``, in order;
         ``giltig_till`` is ``None`` while in force.
@@ -128,10 +132,15 @@ class Organisation:
         order = pl.DataFrame({"stadsdel": list(self.stadsdelar), "__order__": range(len(self.stadsdelar))})
         return rows.join(order, on="stadsdel", how="left").sort("__order__").drop("__order__")
 
+    @property
+    def added(self) -> list[str]:
+        """The columns :meth:`areas_at` adds: ``sdo_namn``, ``sdo_kod`` and ``namnd`` when known."""
+        return ["sdo_namn", "sdo_kod", *(c for c in OPTIONAL_ORGANISATION_COLUMNS if c in self.table.columns)]
+
     def areas_at(self, when: int | dt.date, areas: Layer, key: str) -> Layer:
-        """The areas (keyed by ``key``) with ``sdo_namn`` and ``sdo_kod`` of ``when``."""
-        org = self.in_force(when).select("stadsdel", "sdo_namn", "sdo_kod")
-        attrs = areas.attributes.drop([c for c in ("sdo_namn", "sdo_kod") if c in areas.columns])
+        """The areas (keyed by ``key``) with ``sdo_namn`` and ``sdo_kod`` (and ``namnd``) of ``when``."""
+        org = self.in_force(when).select("stadsdel", *self.added)
+        attrs = areas.attributes.drop([c for c in self.added if c in areas.columns])
         joined = attrs.join(org.rename({"stadsdel": key}), on=key, how="left", maintain_order="left")
         return areas.with_attributes(joined)
 
@@ -212,7 +221,8 @@ def organisation(city: City, when: int | dt.date) -> pl.DataFrame:
     polars.DataFrame
         One row per stadsdel (in the order of the areas): ``stadsdel``,
         ``sdo_namn``, ``sdo_kod``, and the period used, ``giltig_fran``
-        and ``giltig_till``.
+        and ``giltig_till``; then ``namnd``, the stadsdelsnämnd's official
+        name, when the configuration names that column.
 
     Examples
     --------
@@ -240,7 +250,8 @@ def areas_at(city: City, when: int | dt.date) -> Layer:
     """The stadsdelar with the stadsdelsområde they belong to in a report year (or on a date).
 
     The areas layer with the columns ``sdo_namn`` and ``sdo_kod`` of
-    :meth:`organisation` added.
+    :meth:`organisation` added, and ``namnd`` when the configuration names
+    that column.
 
     Examples
     --------
