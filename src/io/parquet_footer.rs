@@ -152,12 +152,15 @@ enum Kind {
     List(&'static Kind),
 }
 
+/// A check of a struct's integer fields, given as (field id, value).
+type ValueCheck = fn(&[(i16, i64)]) -> R<()>;
+
 /// A Thrift struct or union: its name, the fields polars decodes, and a
 /// check of its integer fields' values where polars would fail on them.
 struct Shape {
     name: &'static str,
     fields: &'static [(i16, Kind)],
-    values: Option<fn(&[(i16, i64)]) -> R<()>>,
+    values: Option<ValueCheck>,
 }
 
 impl Kind {
