@@ -4,6 +4,7 @@ mod crs;
 mod engine;
 mod exact;
 mod fixtures;
+mod geoparquet;
 mod io;
 mod oracle;
 mod shp_write;
