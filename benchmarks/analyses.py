@@ -49,14 +49,16 @@ def demo() -> list[tuple[str, float, float]]:
         "omradesansvar": lambda: a.omradesansvar(city, year=2025, level="stadsdel"),
         "screen": lambda: a.screen(city, site),
     }
-    for name in ("survey", "incidents", "hotspots", "risk_matrix"):
-        if hasattr(a, name):
-            fn = getattr(a, name)
-            calls[name] = (
-                (lambda fn=fn, name=name: fn(city, year=2025, level="stadsdel"))
-                if name in ("survey", "incidents")
-                else (lambda fn=fn: fn(city, year=2025))
-            )
+    calls |= {
+        "survey": lambda: a.survey(city, 2025, "stadsdel"),
+        "survey_trend": lambda: a.survey_trend(city, 2025, "stadsdel"),
+        "incidents": lambda: a.incidents(city, 2025, "stadsdel"),
+        "incident_trend": lambda: a.incident_trend(city, 2025, "stadsdel"),
+        "staff_violence": lambda: a.staff_violence(city, 2025),
+        "hotspots (brott)": lambda: a.hotspots(city, 2025, "brott"),
+        "risk_matrix": lambda: a.risk_matrix(city, 2025),
+        "risk_index": lambda: a.risk_index(city, 2025, "stadsdel"),
+    }
     rows = []
     for name, call in calls.items():
         cold, _ = timed(call)

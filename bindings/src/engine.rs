@@ -7,6 +7,7 @@ use lagesbild::engine::{self, Points};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
+use crate::crs::PyCrs;
 use crate::error::{invalid, run};
 use crate::layer::PyLayer;
 use crate::wire::{f64_bytes, pairs, triples, u32_bytes, Pairs, Triples, View};
@@ -204,5 +205,71 @@ pub(crate) fn area_topology(
             .into_iter()
             .map(|g| (g.area_m2, g.x, g.y, g.neighbours))
             .collect(),
+    ))
+}
+
+/// A grid as it crosses the boundary: `(x0, y0, cell, nx, ny)`.
+type GridSpec = (f64, f64, f64, usize, usize);
+
+/// The grid of `cell`-metre cells over `areas` and which cells are study
+/// cells (centre on land, not in `water`): `(x0, y0, cell, nx, ny)` and one
+/// byte per cell.
+#[pyfunction]
+#[pyo3(signature = (areas, cell, water=None))]
+pub(crate) fn hotspot_grid<'py>(
+    py: Python<'py>,
+    areas: &PyLayer,
+    cell: f64,
+    water: Option<PyRef<'py, PyLayer>>,
+) -> PyResult<(GridSpec, Bound<'py, PyBytes>)> {
+    let w = water.as_ref().map(|w| &w.0);
+    let (g, study) = run(py, || engine::study_area(&areas.0, w, cell))?;
+    let bytes: Vec<u8> = study.iter().map(|&s| u8::from(s)).collect();
+    Ok(((g.x0, g.y0, g.cell, g.nx, g.ny), PyBytes::new(py, &bytes)))
+}
+
+/// Points counted on a grid (from [`hotspot_grid`]) and Gi* of each study
+/// cell: the cells as a layer of squares (in `crs`), and per study cell
+/// its number in the grid, count, z, p and q as bytes.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub(crate) fn grid_hotspots<'py>(
+    py: Python<'py>,
+    points: &Bound<'py, PyAny>,
+    grid: GridSpec,
+    study: &[u8],
+    crs: PyCrs,
+) -> PyResult<(
+    PyLayer,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+)> {
+    let arg = PointsArg::get(points, "grid_hotspots")?;
+    let p = arg.points();
+    let (x0, y0, cell, nx, ny) = grid;
+    let g = engine::CellGrid {
+        x0,
+        y0,
+        cell,
+        nx,
+        ny,
+    };
+    let study: Vec<bool> = study.iter().map(|&b| b != 0).collect();
+    let crs = crs.0;
+    let (h, layer) = run(py, || {
+        let h = engine::hotspots_on(p, &g, &study)?;
+        let layer = h.grid.cell_layer("hotspots", &h.cells, crs)?;
+        Ok((h, layer))
+    })?;
+    Ok((
+        PyLayer(layer),
+        u32_bytes(py, &h.cells)?,
+        u32_bytes(py, &h.count)?,
+        f64_bytes(py, &h.gi.z)?,
+        f64_bytes(py, &h.gi.p)?,
+        f64_bytes(py, &h.q)?,
     ))
 }

@@ -40,6 +40,8 @@ fn _lagesbild(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::dissolve, m)?)?;
     m.add_function(wrap_pyfunction!(engine::boundary, m)?)?;
     m.add_function(wrap_pyfunction!(engine::area_topology, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::hotspot_grid, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::grid_hotspots, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -14,7 +14,9 @@ Crs(EPSG:3011, SWEREF99 18 00)
 """
 
 from lagesbild import config as config  # the configuration file's format, as lb.config
+from lagesbild import disclosure as disclosure  # the disclosure rule, as lb.disclosure
 from lagesbild._lagesbild import Crs, __version__
+from lagesbild.analysis import hotspots, incidents, risk_matrix, survey
 from lagesbild.city import City, demo
 from lagesbild.engine import (
     area_topology,
@@ -22,6 +24,7 @@ from lagesbild.engine import (
     boundary,
     buffer,
     dissolve,
+    grid_hotspots,
     length_within,
     nearest,
     overlay,
@@ -69,6 +72,9 @@ __all__ = [
     "buffer",
     "demo",
     "dissolve",
+    "grid_hotspots",
+    "hotspots",
+    "incidents",
     "lagesbild",
     "length_within",
     "list_layers",
@@ -77,8 +83,10 @@ __all__ = [
     "overlay_area",
     "read",
     "read_table",
+    "risk_matrix",
     "set_threads",
     "sjoin",
+    "survey",
     "threads",
     "within_distance",
 ]

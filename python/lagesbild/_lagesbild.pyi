@@ -17,6 +17,8 @@ __all__ = [
     "boundary",
     "buffer",
     "dissolve",
+    "grid_hotspots",
+    "hotspot_grid",
     "info",
     "length_within",
     "list_layers",
@@ -138,3 +140,12 @@ def area_topology(
     layer: Layer,
     min_area_m2: float = 1e-9,
 ) -> tuple[list[tuple[int, int, float, float, float]], list[tuple[float, float, float, list[int]]]]: ...
+def hotspot_grid(
+    areas: Layer, cell: float, water: Layer | None = None
+) -> tuple[tuple[float, float, float, int, int], bytes]: ...
+def grid_hotspots(
+    points: Layer | tuple[Any, Any],
+    grid: tuple[float, float, float, int, int],
+    study: bytes,
+    crs: Crs,
+) -> tuple[Layer, bytes, bytes, bytes, bytes, bytes]: ...

@@ -94,6 +94,7 @@ The file, with every key (``*`` marks the required ones)::
     gender = "kon"                # optional: kvinnor, män, alla
     min_respondents = 30          # shares with fewer respondents are withheld
     design_effect = 1.0           # variance inflation of the design (1 = simple random sample)
+    indices = ["problemindex"]    # indicators that are indices, not shares: no intervals
 
     [crime]                       # police-reported crime: counts per area, month and category
     table = "brott_polisen"       # * a table of [tables] with its key column
@@ -134,7 +135,8 @@ The file, with every key (``*`` marks the required ones)::
     [risk_distance]               # older form of [hazards.NAME] kind = "route": still read,
     layer = "farligt_gods"        # as a hazard named after its layer
     distance_m = 150.0
-    zones_m = { A = 30.0, B = 70.0, C = 150.0 }
+    zones_m = { A = 30.0, B = 70.0, C = 150.0 }   # outer edge of each zone: a configurable
+                                  # assumption, not given in metres by the county boards' guidance
 
     [flood]                       # older form of [hazards.NAME] kind = "flood": still read,
     layer = "oversvamning"        # as a hazard named after its layer

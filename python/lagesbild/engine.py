@@ -30,7 +30,7 @@ import polars as pl
 
 from lagesbild import _lagesbild, _wire
 from lagesbild._lagesbild import Crs
-from lagesbild.exceptions import ColumnNotFoundError, InvalidArgumentError
+from lagesbild.exceptions import ColumnNotFoundError, CrsError, InvalidArgumentError
 from lagesbild.layer import Layer
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "boundary",
     "buffer",
     "dissolve",
+    "grid_hotspots",
     "length_within",
     "nearest",
     "overlay",
@@ -624,6 +625,113 @@ def dissolve(layer: Layer, by: str | Sequence[str], agg: dict[str, str] | None =
     groups = [list(map(int, g)) for g in grouped["__rows"].to_list()]
     inner = _lagesbild.dissolve(layer._inner, groups)
     return Layer(inner, grouped.drop("__rows"))
+
+
+#: The study areas of the last few (areas, water, cell) asked: they depend on
+#: the polygons alone (never changed once made), and locating the grid's
+#: cell centres in a large water layer costs more than counting millions
+#: of points. The layers are held, so their ids cannot be reused.
+_STUDY_AREAS: dict[tuple[int, int | None, float], tuple[object, object, tuple, bytes]] = {}
+
+
+def _study_area(areas: Layer, water: Layer | None, cell: float) -> tuple[tuple, bytes]:
+    key = (id(areas._inner), None if water is None else id(water._inner), cell)
+    if key not in _STUDY_AREAS:
+        grid, study = _lagesbild.hotspot_grid(areas._inner, cell, None if water is None else water._inner)
+        while len(_STUDY_AREAS) >= 8:
+            _STUDY_AREAS.pop(next(iter(_STUDY_AREAS)))
+        _STUDY_AREAS[key] = (areas._inner, None if water is None else water._inner, grid, study)
+    _, _, grid, study = _STUDY_AREAS[key]
+    return grid, study
+
+
+def grid_hotspots(
+    points: Layer | pl.DataFrame,
+    areas: Layer,
+    cell: float = 100.0,
+    *,
+    water: Layer | None = None,
+    x: str = "x",
+    y: str = "y",
+    crs: int | str | Crs | None = None,
+) -> Layer:
+    """Points counted on a grid of square cells, and the Getis–Ord Gi* of each cell.
+
+    The study area is the cells whose centre lies in one of ``areas`` and
+    in none of ``water``: cells in the water or outside the city are left
+    out (counted as zeros they would make all land look hot). Gi* uses
+    binary queen-contiguity weights that include the cell itself, over
+    study cells only, and equals ``esda.G_Local(counts, w, transform="B",
+    star=True).Zs``; ``p`` is two-sided from the normal approximation and
+    ``q`` is ``p`` adjusted by the Benjamini–Hochberg procedure over all
+    study cells (control of the false discovery rate). The grid and its
+    study cells depend on the polygons alone and are kept for the next call
+    with the same layers and cell size.
+
+    Parameters
+    ----------
+    points
+        A layer of points, or a polars DataFrame with coordinate columns
+        ``x`` and ``y`` (in the areas' CRS unless ``crs`` says otherwise).
+    areas
+        Polygons of the city (the land, or land and water).
+    cell
+        The side of a cell in metres. Cell edges lie on multiples of it in
+        the areas' CRS.
+    water
+        Polygons of water, whose cells are not part of the study area.
+
+    Returns
+    -------
+    Layer
+        One square per study cell, in grid order (row by row from the
+        south-west), with ``cell`` (its number in the grid), ``x``, ``y``
+        (its centre, metres), ``count`` (points in it), ``z`` (Gi*; null
+        where the variance is zero), ``p`` and ``q``.
+
+    Examples
+    --------
+    A square kilometre of land in 100 m cells, a point in each and 200 more
+    in the south-west corner:
+
+    >>> import shapely
+    >>> square = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.box(0, 0, 1000, 1000))]})
+    >>> land = lb.Layer.from_polars(square, crs=3011)
+    >>> xs = [50.0] * 200 + [50.0 + 100 * (i % 10) for i in range(100)]
+    >>> ys = [50.0] * 200 + [50.0 + 100 * (i // 10) for i in range(100)]
+    >>> cells = lb.grid_hotspots(pl.DataFrame({"x": xs, "y": ys}), land, 100)
+    >>> len(cells), cells["count"][0], round(cells["z"][0], 2), cells["q"][0] < 0.01
+    (100, 201, 4.9, True)
+    """
+    _need_layer(areas, "areas", "grid_hotspots")
+    if water is not None:
+        _need_layer(water, "water", "grid_hotspots")
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        msg = f"grid_hotspots: cell must be a number of metres, not {cell!r}"
+        raise InvalidArgumentError(msg)
+    if isinstance(points, Layer) and points.crs != areas.crs:
+        msg = (
+            f"grid_hotspots: the points ({points.name}) are in {points.crs} and the areas ({areas.name}) in "
+            f"{areas.crs}; bring the points to the areas' CRS first, e.g. points.to_crs({areas.crs.epsg})"
+        )
+        raise CrsError(msg)
+    pts = _points(points, x, y, crs, areas, "grid_hotspots")
+    grid, study = _study_area(areas, water, float(cell))
+    inner, bc, bn, bz, bp, bq = _lagesbild.grid_hotspots(pts, grid, study, areas.crs)
+    x0, y0, size, nx, _ = grid
+    cells = _wire.u32(bc).astype(np.int64)
+    attrs = pl.DataFrame(
+        {
+            "cell": cells,
+            "x": x0 + (cells % nx + 0.5) * size,
+            "y": y0 + (cells // nx + 0.5) * size,
+            "count": pl.Series(_wire.u32(bn), dtype=pl.UInt32).cast(pl.Int64),
+            "z": _wire.f64_series("z", bz),
+            "p": _wire.f64(bp),
+            "q": _wire.f64(bq),
+        }
+    )
+    return Layer(inner, attrs)
 
 
 def area_topology(layer: Layer, min_area_m2: float = 1e-9) -> pl.DataFrame:

@@ -25,6 +25,8 @@ pub mod construct;
 pub mod distance;
 /// The uniform grid that locates points in polygons exactly.
 pub mod grid;
+/// Points counted on a grid of cells and their hotspots: Gi* with an FDR correction ([`hotspots`]).
+pub mod hotspot;
 /// The box R-tree and the candidate pairs every join starts from.
 pub mod index;
 /// Matching pairs under a predicate: [`sjoin`].
@@ -48,6 +50,10 @@ pub use boundary::boundary;
 pub use construct::{buffer, dissolve};
 pub use distance::{nearest, nearest_points, within_distance, Nearest, WithinDistance};
 pub use grid::{PolygonGrid, NONE};
+pub use hotspot::{
+    benjamini_hochberg, getis_ord_star, grid_counts, hotspots, hotspots_on, study_area,
+    study_cells, CellGrid, GiStar, Hotspots,
+};
 pub use join::{sjoin, Predicate};
 pub use overlay::{length_within, overlay, overlay_area, Overlay};
 pub use pool::{set_threads, threads};

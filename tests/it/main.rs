@@ -4,6 +4,8 @@ mod crs;
 mod engine;
 mod exact;
 mod fixtures;
+mod geoparquet;
+mod hotspot;
 mod io;
 mod oracle;
 mod shp_write;

@@ -349,6 +349,58 @@ class City:
 
         return screen(self, site, radius_m=radius_m, mode=mode)
 
+    # -- the safety picture (lagesbild.analysis) -----------------------------------------
+
+    def survey(self, year: int, level: str = "stadsdelsomrade", source: str | None = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.survey` of this city."""
+        from lagesbild.analysis import survey
+
+        return survey(self, year, level, source, **kw)
+
+    def survey_trend(
+        self, year: int, level: str = "stadsdelsomrade", source: str | None = None, **kw: Any
+    ) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.survey_trend` of this city."""
+        from lagesbild.analysis import survey_trend
+
+        return survey_trend(self, year, level, source, **kw)
+
+    def incidents(self, year: int, level: str = "stadsdelsomrade", period: Any = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.incidents` of this city."""
+        from lagesbild.analysis import incidents
+
+        return incidents(self, year, level, period, **kw)
+
+    def incident_trend(self, year: int, level: str = "stadsdelsomrade", period: Any = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.incident_trend` of this city."""
+        from lagesbild.analysis import incident_trend
+
+        return incident_trend(self, year, level, period, **kw)
+
+    def staff_violence(self, year: int, period: Any = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.staff_violence` of this city."""
+        from lagesbild.analysis import staff_violence
+
+        return staff_violence(self, year, period, **kw)
+
+    def hotspots(self, year: int, theme: str, period: Any = None, cell: float = 100.0, **kw: Any) -> Layer:
+        """:func:`lagesbild.analysis.hotspots` of this city."""
+        from lagesbild.analysis import hotspots
+
+        return hotspots(self, year, theme, period, cell, **kw)
+
+    def risk_matrix(self, year: int, namnd: Any = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.risk_matrix` of this city."""
+        from lagesbild.analysis import risk_matrix
+
+        return risk_matrix(self, year, namnd, **kw)
+
+    def risk_index(self, year: int, level: str = "stadsdel", weights: Any = None, **kw: Any) -> pl.DataFrame:
+        """:func:`lagesbild.analysis.risk_index` of this city (internal use only)."""
+        from lagesbild.analysis import risk_index
+
+        return risk_index(self, year, level, weights, **kw)
+
     # -- describing it (describe.py) ---------------------------------------------------
 
     years = describe.years

@@ -208,6 +208,8 @@ class Surveys:
     ``min_respondents``: a share with fewer respondents is withheld.
     ``design_effect``: the variance inflation of the survey's design against
     simple random sampling (1 = none), used in the intervals.
+    ``indices``: indicators that are indices, not shares (the police's
+    0–6 ``problemindex``): averaged like shares but without intervals.
     """
 
     tables: tuple[str, ...] = ()
@@ -218,6 +220,7 @@ class Surveys:
     gender: str | None = "kon"
     min_respondents: int = 30
     design_effect: float = 1.0
+    indices: tuple[str, ...] = ("problemindex",)
 
 
 @dataclass(frozen=True)
@@ -385,6 +388,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "gender": ("str", "kon", False),
         "min_respondents": ("int", 30, False),
         "design_effect": ("float", 1.0, False),
+        "indices": ("strs", ("problemindex",), False),
     },
     "crime": {
         "table": ("str", None, True),
