@@ -97,6 +97,7 @@ def _report_options(p: argparse.ArgumentParser, *, demo: bool) -> None:
         help="open (default: small counts protected, protected facilities not shown) or internal",
     )
     p.add_argument("--pdf", action="store_true", help="also print each page to PDF with headless Chromium")
+    p.add_argument("--no-maps", action="store_true", help="leave out the area risk maps (faster: about 1–2 s a map)")
 
 
 def _period(text: str | None) -> tuple[dt.date, dt.date] | None:
@@ -132,6 +133,7 @@ def _report(args: argparse.Namespace, config: str | None, year: int | None) -> i
             period=period,
             lang=args.lang,
             mode=args.mode,
+            maps=not args.no_maps,
         )
         out = report.write(args.out, pdf=args.pdf)
     except LagesbildError as e:

@@ -30,6 +30,14 @@ from lagesbild.analysis.hazards import flood_hazards, route_hazards
 from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.report.analyst import analyst_text
 from lagesbild.report.model import Column, FigureList, Number, Page, Paragraph, Part, Table
+from lagesbild.report.safety import (
+    area_map,
+    facknamnd_pages,
+    incident_section,
+    safety_results,
+    survey_section,
+    trend_section,
+)
 from lagesbild.report.text import LANGS, Words, words
 
 if TYPE_CHECKING:
@@ -83,6 +91,7 @@ def lagesbild(
     period: tuple[dt.date, dt.date] | None = None,
     lang: str = "sv",
     mode: str = "open",
+    maps: bool = True,
 ) -> Report:
     """The annual lägesbild of a city: a page per stadsdelsnämnd and the city-wide page.
 
@@ -115,6 +124,9 @@ def lagesbild(
     mode
         ``"open"`` (the disclosure rule applied, protected facilities not
         listed) or ``"internal"``.
+    maps
+        Draw each stadsdelsnämnd's area risk map (:func:`lagesbild.maps.risk_map`,
+        the ``lagesbild[maps]`` extra); about 1–2 s a map.
 
     Returns
     -------
@@ -146,8 +158,10 @@ def lagesbild(
         if city.settings.facilities is not None
         else None,
         "omradesansvar": omradesansvar(city, year=params.year),
+        **safety_results(city, params),
     }
     builder = _Builder(city, params, results)
+    builder.maps = maps
     return Report(city=city, params=params, pages=builder.pages(), results=results)
 
 
@@ -334,6 +348,8 @@ class _Builder:
         self.ex_city = _Exposure(results["exposure_city"])
         self.far: pl.DataFrame | None = results["facilities_at_risk"]
         self.oa = results["omradesansvar"]
+        self.safety = results
+        self.maps = True
         self.names = _namnd_names(city, params.year)
         self.floods = flood_hazards(city)
         self.routes = route_hazards(city)
@@ -388,6 +404,9 @@ class _Builder:
         for area, code, namnd in self.names.iter_rows():
             if area in self.p.namnder:
                 out.append(self.namnd_page(area, code, namnd))
+        if self.p.namnder == tuple(self.names["area"].to_list()):
+            # The facknämnder's pages belong to the whole report, not to a chosen few stadsdelsnämnder.
+            out += facknamnd_pages(self)
         return out
 
     def namnd_page(self, area: str, code: str, namnd: str) -> Page:
@@ -409,6 +428,15 @@ class _Builder:
         page.parts = [nulage, orsak, foljder]
 
         self.key_figures(page, nulage.section(w.key_figures), self.ex, area)
+        if self.maps and self.city.settings.hazards and self.city.settings.facilities is not None:
+            blocks = nulage.section(w.map_section)
+            area_map(self, page, blocks, area, self.exposed_count(area))
+            if not blocks:
+                nulage.sections.pop()
+        if self.safety["incidents"] is not None:
+            incident_section(self, page, nulage.section(w.incidents_section), area)
+        if self.safety["survey"] is not None:
+            survey_section(self, page, nulage.section(w.survey_section), area, moved_only=False)
         for h in self.floods:
             self.flood_table(page, nulage.section(w.flood_section.format(hazard=self.label(h.name))), area, h)
         for h in self.routes:
@@ -422,10 +450,14 @@ class _Builder:
                 self.compare(page, blocks, area, h)
         if self.far is not None:
             self.carriers(page, orsak.section(w.carriers_section), area)
+        if self.safety["survey"] is not None:
+            survey_section(self, page, orsak.section(w.survey_moved_section), area, moved_only=True)
         orsak.sections.append(("", [Paragraph([w.covariation], css="caveat")]))
         text_blocks = orsak.section(w.analyst_section)
         text_blocks.append(analyst_text(self.city, area, code, namnd, w))
 
+        if self.safety["incident_trend"] is not None:
+            trend_section(self, page, foljder.section(w.trend_section), area)
         if self.city.settings.facilities is not None and self.city.settings.hazards:
             blocks = foljder.section(w.affected_section)
             for h in self.floods:
@@ -450,6 +482,8 @@ class _Builder:
         nulage = Part("nulagesbeskrivning", w.nulage, w.nulage_intro)
         page.parts = [nulage]
         self.key_figures(page, nulage.section(w.key_figures), self.ex_city, city_area)
+        if self.safety["incidents_city"] is not None:
+            incident_section(self, page, nulage.section(w.incidents_section), city_area)
         self.areas_table(page, nulage.section(w.areas_section))
         return page
 
@@ -691,18 +725,26 @@ class _Builder:
             t.rows.append(row)
         blocks.append(t)
 
-    def carriers(self, page: Page, blocks: list, area: str) -> None:
-        w = self.w
+    def exposed(self, area: str) -> pl.DataFrame:
+        """The facilities of the area in a flood zone or a route zone (the analysis's list, filtered)."""
         far = self.far
-        assert far is not None
-        mine = far.filter(pl.col("stadsdelsomrade") == area) if "stadsdelsomrade" in far.columns else far.clear()
+        if far is None or "stadsdelsomrade" not in far.columns:
+            return pl.DataFrame()
+        mine = far.filter(pl.col("stadsdelsomrade") == area)
         exposed = pl.lit(False)
         for h in self.floods:
             exposed = exposed | pl.col(f"{h.name}_band").is_not_null()
         for h in self.routes:
             if f"{h.name}_zone" in mine.columns:
                 exposed = exposed | pl.col(f"{h.name}_zone").is_not_null()
-        mine = mine.filter(exposed)
+        return mine.filter(exposed)
+
+    def exposed_count(self, area: str) -> int:
+        return self.exposed(area).height
+
+    def carriers(self, page: Page, blocks: list, area: str) -> None:
+        w = self.w
+        mine = self.exposed(area)
         if mine.height == 0:
             blocks.append(Paragraph([w.carriers_none]))
             return

@@ -28,6 +28,7 @@ from lagesbild.report.numbers import MISSING, format_number, format_share
 
 __all__ = [
     "FORMATS",
+    "recorded",
     "AnalystText",
     "Column",
     "FigureList",
@@ -48,7 +49,28 @@ FORMATS: dict[str, tuple[float, int, str]] = {
     "count": (1.0, 0, ""),
     "decimal": (1.0, 1, ""),
     "share": (1.0, 1, "%"),
+    "points": (100.0, 1, ""),
 }
+
+
+def recorded(value: float) -> float:
+    """A value as the report records it: to 9 decimals below 1 000, else to 12 significant digits.
+
+    An analysis summing in parallel can differ in the last bits between
+    runs (the survey's stratified estimates do, and a difference of two
+    such values more so), and the report promises the same bytes from the
+    same inputs; rounding far below any shown digit keeps that promise.
+
+    Examples
+    --------
+    >>> from lagesbild.report.model import recorded
+    >>> recorded(0.0013801156089650001), recorded(0.0013801156089649998), recorded(12345678.123456789)
+    (0.001380116, 0.001380116, 12345678.1235)
+    """
+    v = float(value)
+    if math.isnan(v) or math.isinf(v):
+        return v
+    return round(v, 9) if abs(v) < 1000 else float(f"{v:.12g}")
 
 
 @dataclass(frozen=True)
@@ -60,8 +82,8 @@ class Number:
     key
         Unique within its page (``"exposure/malaren/+2.7 m/flooded_share"``).
     value
-        As the analysis returned it, in ``unit``; ``None`` when withheld
-        or missing.
+        As the analysis returned it (as :func:`recorded`), in
+        ``unit``; ``None`` when withheld or missing.
     unit
         The analysis's unit (``"m²"``, ``"andel"``, ``"personer"`` …).
     shown
@@ -90,7 +112,7 @@ class Number:
     @property
     def display_unit(self) -> str:
         """The unit written after the number where no column header says it (``"km²"``; none for shares)."""
-        return "" if self.fmt == "share" else FORMATS[self.fmt][2]
+        return "" if self.fmt in ("share", "points") else FORMATS[self.fmt][2]
 
     @property
     def raw(self) -> str:
@@ -238,12 +260,19 @@ class Page:
             raise ValueError(msg)
         if value is not None and isinstance(value, float) and math.isnan(value):
             value = None
+        if value is not None:
+            value = recorded(value)
         scale, decimals, _ = FORMATS[fmt]
         if value is None:
             # Withheld by the disclosure rule: a dash, as the rule's footnote says; missing: empty.
             shown = MISSING if suppressed else ""
         elif fmt == "share":
             shown = format_share(value, decimals, lang=self.lang)
+        elif fmt == "points":
+            # A change of a share, in percentage points.
+            sign = "+" if value * scale >= 0.05 else ""
+            unit = "\u00a0p.e." if self.lang == "sv" else "\u00a0pp"
+            shown = sign + format_number(value * scale, decimals, lang=self.lang) + unit
         else:
             shown = format_number(value * scale, decimals, lang=self.lang)
         n = Number(key, None if value is None else float(value), unit, shown, fmt, suppressed, rule)

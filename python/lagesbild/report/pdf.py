@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from lagesbild.exceptions import InvalidArgumentError
@@ -37,6 +38,24 @@ def print_pdf(folder: Path) -> None:
         msg = "--pdf needs Playwright for Python: pip install playwright (the browser is the system's chromium)"
         raise InvalidArgumentError(msg) from None
     exe = chromium()
+    # Playwright's sync API refuses to run where an asyncio loop is running (Jupyter, or a caller's
+    # own Playwright session): print in a thread of its own.
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _print(sync_playwright, exe, folder)
+        except BaseException as e:  # handed to the caller's thread
+            failure.append(e)
+
+    worker = threading.Thread(target=run, name="lagesbild-pdf")
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _print(sync_playwright, exe: str, folder: Path) -> None:
     out = folder / "pdf"
     out.mkdir(exist_ok=True)
     args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []

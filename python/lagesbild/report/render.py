@@ -94,10 +94,12 @@ _ENV = _environment()
 
 
 def _nav(report: Report) -> list[dict[str, str]]:
-    return [
-        {"id": p.id, "nav": p.area if p.kind == "namnd" else p.title if p.kind != "city" else report.words.city_whole}
-        for p in report.pages
-    ]
+    def name(p: Page) -> str:
+        if p.kind == "city":
+            return report.words.city_whole
+        return (p.area if p.kind == "namnd" else p.namnd) or p.title
+
+    return [{"id": p.id, "nav": name(p)} for p in report.pages]
 
 
 def _context(report: Report, page: Page) -> dict[str, Any]:

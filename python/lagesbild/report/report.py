@@ -151,6 +151,9 @@ class Report:
             out[f"{p.id}.md"] = render_markdown_page(self, p).encode("utf-8")
             for t in p.tables():
                 out[f"tabeller/{p.id}--{t.key}.csv"] = csv_table(t).encode("utf-8")
+            for image in p.images():
+                if image.file is not None:
+                    out[image.file] = image.data
         out[MARKER] = json_text(self.data).encode("utf-8")
         return out
 

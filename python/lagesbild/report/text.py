@@ -130,6 +130,52 @@ class Words:
     pages: str
     stadsdelsomrade: str
     namnd: str
+    period_line: str
+    theme: str
+    count: str
+    per_1000: str
+    incidents_section: str
+    incidents_caption: str
+    rate_note: str
+    source: str
+    change_per_year: str
+    interval_lo: str
+    interval_hi: str
+    direction: str
+    projected: str
+    trend_section: str
+    trend_caption: str
+    no_trend_data: str
+    rising: str
+    falling: str
+    no_clear_trend: str
+    trend_sentence: str
+    per_year: str
+    trend_note: str
+    survey_section: str
+    survey_moved_section: str
+    survey_none_moved: str
+    indicator: str
+    kon: str
+    survey_year: str
+    value: str
+    previous_survey: str
+    change: str
+    beyond_noise: str
+    survey_moved_caption: str
+    survey_caption: str
+    yes: str
+    no: str
+    survey_note: str
+    facknamnd_intro: str
+    incidents_by_activity: str
+    by_activity_caption: str
+    activity: str
+    all_activities: str
+    map_section: str
+    map_needs_extra: str
+    map_alt: str
+    map_caption: str
 
 
 _SV = Words(
@@ -262,6 +308,72 @@ _SV = Words(
     pages="Sidor",
     stadsdelsomrade="Stadsdelsområde",
     namnd="Nämnd",
+    period_line="Perioden: {start} – {end}; tidigare år jämförs över samma månader.",
+    theme="Tema",
+    count="Antal",
+    per_1000="Per 1 000 invånare",
+    incidents_section="Händelser och anmälda brott",
+    incidents_caption="Händelser per tema, {source}",
+    rate_note=(
+        "Per 1 000 invånare: antalet delat med områdets folkmängd; inget tal för områden med färre invånare "
+        "än gränsen i stadens konfiguration ([population] min_for_rates)."
+    ),
+    source="Källa",
+    change_per_year="Förändring per år",
+    interval_lo="Intervall, från",
+    interval_hi="Intervall, till",
+    direction="Riktning",
+    projected="Framskrivet",
+    trend_section="Trenden framskriven",
+    trend_caption="Förändring per år av takten per 1 000 invånare, och takten framskriven ett och två år",
+    no_trend_data="för få perioder för en trend",
+    rising="ökar",
+    falling="minskar",
+    no_clear_trend="ingen tydlig trend",
+    trend_sentence="{theme} enligt {source}, {first}–{last}:",
+    per_year="per år",
+    trend_note=(
+        "Förändring per år: en Poissonregression av antalen över årens jämförbara perioder med folkmängden "
+        "som exponering (kvasi-Poisson där antalen varierar mer än slumpen ger), med 95 % "
+        "konfidensintervall. Framskrivningen är årets takt gånger (1 + förändringen per år) upphöjt till "
+        "antalet år: den förutsätter att förändringen fortsätter som hittills och säger inget om orsaker."
+    ),
+    survey_section="Trygghetsmätningar",
+    survey_moved_section="Indikatorer som förändrats utöver slumpvariation",
+    survey_none_moved=(
+        "Ingen indikator i den senaste mätningen har förändrats utöver slumpvariation sedan föregående mätning."
+    ),
+    indicator="Indikator",
+    kon="Kön",
+    survey_year="Mätår",
+    value="Värde",
+    previous_survey="Föregående mätning",
+    change="Förändring (procentenheter)",
+    beyond_noise="Utöver slumpvariation",
+    survey_moved_caption="Indikatorer vars förändring sedan föregående mätning är större än slumpvariationen",
+    survey_caption="Senaste trygghetsmätningen per kön, med 95 % intervall och förändring sedan föregående mätning",
+    yes="ja",
+    no="nej",
+    survey_note=(
+        "Andelar med 95 % intervall (Wilson för en stadsdel; stratifierat och viktat med folkmängd för "
+        "områden av flera). ”Utöver slumpvariation” betyder att förändringens intervall inte rymmer noll. "
+        "Andelar från färre svarande än gränsen ([surveys] min_respondents) redovisas inte."
+    ),
+    facknamnd_intro="Nämndens rapporterade händelser i stadens händelsehanteringssystem, per verksamhet.",
+    incidents_by_activity="Händelser per verksamhet",
+    by_activity_caption="{theme}: händelser per verksamhet",
+    activity="Verksamhet",
+    all_activities="Alla verksamheter",
+    map_section="Riskkarta",
+    map_needs_extra=(
+        "Riskkartan ritas med tillägget lagesbild[maps] (pip install 'lagesbild[maps]'), som inte är installerat."
+    ),
+    map_alt=(
+        "Karta över {area} med grannområdena i grått: översvämningszoner {floods}; {routes}; {n} "
+        "samhällsviktiga verksamheter i zonerna, numrerade mot tabellen på kartan och listade i avsnittet "
+        "Verksamheter som bär exponeringen."
+    ),
+    map_caption="Riskkarta för {area}: översvämningszoner, leder för farligt gods med zoner och utsatta verksamheter.",
 )
 
 _EN = Words(
@@ -401,6 +513,70 @@ _EN = Words(
     pages="Pages",
     stadsdelsomrade="Stadsdelsområde",
     namnd="Nämnd",
+    period_line="The period: {start} – {end}; earlier years are compared over the same months.",
+    theme="Theme",
+    count="Count",
+    per_1000="Per 1,000 residents",
+    incidents_section="Incidents and reported crime",
+    incidents_caption="Incidents per theme, {source}",
+    rate_note=(
+        "Per 1,000 residents: the count divided by the area's population; none for areas with fewer "
+        "residents than the limit in the city's configuration ([population] min_for_rates)."
+    ),
+    source="Source",
+    change_per_year="Change per year",
+    interval_lo="Interval, from",
+    interval_hi="Interval, to",
+    direction="Direction",
+    projected="Projected",
+    trend_section="The trend carried forward",
+    trend_caption="Yearly change of the rate per 1,000 residents, and the rate carried one and two years on",
+    no_trend_data="too few periods for a trend",
+    rising="rising",
+    falling="falling",
+    no_clear_trend="no clear trend",
+    trend_sentence="{theme} by {source}, {first}–{last}:",
+    per_year="a year",
+    trend_note=(
+        "Change per year: a Poisson regression of the counts over the years' like periods with the "
+        "population as exposure (quasi-Poisson where the counts vary more than chance), with a 95% "
+        "confidence interval. The projection is this year's rate times (1 + the yearly change) to the power "
+        "of the years: it assumes the change goes on as before and says nothing about causes."
+    ),
+    survey_section="Safety surveys",
+    survey_moved_section="Indicators that moved beyond sampling noise",
+    survey_none_moved="No indicator of the latest survey moved beyond sampling noise since the survey before.",
+    indicator="Indicator",
+    kon="Kön (gender)",
+    survey_year="Survey year",
+    value="Value",
+    previous_survey="Previous survey",
+    change="Change (percentage points)",
+    beyond_noise="Beyond noise",
+    survey_moved_caption="Indicators whose change since the previous survey exceeds sampling noise",
+    survey_caption="The latest safety survey by kön, with 95% intervals and the change since the previous survey",
+    yes="yes",
+    no="no",
+    survey_note=(
+        "Shares with 95% intervals (Wilson for one stadsdel; stratified and weighted by population for areas "
+        "of several). “Beyond noise” means the change's interval excludes zero. Shares from fewer "
+        "respondents than the limit ([surveys] min_respondents) are not shown."
+    ),
+    facknamnd_intro="The nämnd's incidents reported in the city's incident system, by verksamhet.",
+    incidents_by_activity="Incidents by verksamhet",
+    by_activity_caption="{theme}: incidents by verksamhet",
+    activity="Verksamhet (activity)",
+    all_activities="All activities",
+    map_section="Risk map",
+    map_needs_extra=(
+        "The risk map is drawn with the lagesbild[maps] extra (pip install 'lagesbild[maps]'), which is not installed."
+    ),
+    map_alt=(
+        "Map of {area} with the neighbouring areas in grey: flood zones {floods}; {routes}; {n} critical "
+        "facilities in the zones, numbered against the table on the map and listed under Facilities that "
+        "carry the exposure."
+    ),
+    map_caption="Risk map of {area}: flood zones, dangerous-goods routes with their zones, and exposed facilities.",
 )
 
 

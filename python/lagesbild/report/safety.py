@@ -1,0 +1,361 @@
+"""The safety picture's sections of the report: incidents and crime, their trend, surveys, facknämnder.
+
+Laid out from :func:`~lagesbild.analysis.incidents`,
+:func:`~lagesbild.analysis.incident_trend`,
+:func:`~lagesbild.analysis.survey` and
+:func:`~lagesbild.analysis.staff_violence`, each called once for the
+report (see :func:`safety_results`); nothing is computed here but the
+trend carried forward, whose arithmetic is stated on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from lagesbild.analysis import incident_trend, incidents, staff_violence, survey
+from lagesbild.report.model import Column, Image, Number, Page, Paragraph, Table
+
+if TYPE_CHECKING:
+    from lagesbild.city import City
+    from lagesbild.report.build import Params, _Builder
+
+__all__ = ["safety_results"]
+
+SOURCES = {
+    "händelser": ("stadens händelserapportering", "the city's incident reports"),
+    "polisen": ("polisanmälda brott", "police-reported crime"),
+}
+
+
+def safety_results(city: City, params: Params) -> dict[str, Any]:
+    """The safety picture's analyses for the report (``None`` where the city file lacks their sections)."""
+    s = city.settings
+    out: dict[str, Any] = {"incidents": None, "incidents_city": None, "incident_trend": None, "survey": None}
+    out["staff_violence"] = {}
+    themes = list(params.themes)
+    if themes and (s.incidents is not None or s.crime is not None) and s.population is not None:
+        kw = {"period": params.period, "themes": themes}
+        out["incidents"] = incidents(city, params.year, "stadsdelsomrade", mode=params.mode, **kw)
+        out["incidents_city"] = incidents(city, params.year, "city", mode=params.mode, **kw)
+        out["incident_trend"] = incident_trend(city, params.year, "stadsdelsomrade", **kw)
+    if themes and s.incidents is not None and s.incidents.namnd is not None and s.incidents.activity is not None:
+        for t in themes:
+            out["staff_violence"][t] = staff_violence(city, params.year, params.period, theme=t, mode=params.mode)
+    if s.surveys is not None and s.surveys.tables:
+        out["survey"] = survey(city, params.year, "stadsdelsomrade", mode=params.mode)
+    return out
+
+
+def _src(b: _Builder, source: str) -> str:
+    sv, en = SOURCES.get(source, (source, source))
+    return sv if b.p.lang == "sv" else en
+
+
+def _theme(b: _Builder, theme: str) -> str:
+    t = b.city.settings.themes.get(theme)
+    return b.labels.get(theme, t.label if t is not None else theme)
+
+
+def _row(df: pl.DataFrame, **eq: Any) -> dict[str, Any] | None:
+    sel = df
+    for k, v in eq.items():
+        sel = sel.filter(pl.col(k).is_null() if v is None else pl.col(k) == v)
+    return sel.row(0, named=True) if sel.height else None
+
+
+def incident_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
+    """Nulägesbeskrivning: incidents and crime per theme, this period and the like period a year before."""
+    w = b.w
+    city_inc: pl.DataFrame = b.safety["incidents_city"]
+    inc: pl.DataFrame = city_inc if area == b.city.name else b.safety["incidents"]
+    year = b.p.year
+    mine = inc.filter((pl.col("area") == area) & (pl.col("type") == "alla"))
+    if mine.height == 0:
+        blocks.append(Paragraph([w.nothing_to_show]))
+        return
+    start, end = b.p.period
+    blocks.append(Paragraph([w.period_line.format(start=_date(b, start), end=_date(b, end))]))
+    for source in [s for s in ("händelser", "polisen") if s in set(mine["source"].to_list())]:
+        cols = [
+            Column("theme", w.theme),
+            Column(f"antal_{year}", f"{w.count} {year}", "", numeric=True),
+            Column(f"per_1000_{year}", f"{w.per_1000} {year}", "", numeric=True),
+            Column(f"antal_{year - 1}", f"{w.count} {year - 1}", "", numeric=True),
+            Column(f"per_1000_{year - 1}", f"{w.per_1000} {year - 1}", "", numeric=True),
+            Column("city_per_1000", f"{w.per_1000} {w.city_whole.lower()} {year}", "", numeric=True),
+        ]
+        t = Table(f"incidents-{source}", w.incidents_caption.format(source=_src(b, source)), cols)
+        for theme in b.p.themes:
+            row: list[str | Number | None] = [_theme(b, theme)]
+            for y in (year, year - 1):
+                for measure, fmt in (("antal", "count"), ("per_1000", "decimal")):
+                    r = _row(mine, source=source, theme=theme, year=y, measure=measure)
+                    row.append(b.num(page, f"incidents/{source}/{theme}/{y}/{measure}", r, fmt) if r else None)
+            r = _row(city_inc, source=source, theme=theme, year=year, measure="per_1000", type="alla")
+            row.append(b.num(page, f"incidents/{source}/{theme}/{year}/city_per_1000", r, "decimal") if r else None)
+            if any(isinstance(c, Number) for c in row):
+                t.rows.append(row)
+        t.notes.append(w.rate_note)
+        t.notes.append(b.rule_note())
+        blocks.append(t)
+
+
+def trend_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
+    """Bedömning av sannolika följder: each theme's yearly change, and the rate carried one and two years on."""
+    w = b.w
+    tr: pl.DataFrame = b.safety["incident_trend"]
+    inc: pl.DataFrame = b.safety["incidents"]
+    mine = tr.filter(pl.col("area") == area)
+    if mine.height == 0:
+        return
+    year = b.p.year
+    cols = [
+        Column("theme", w.theme),
+        Column("source", w.source),
+        Column("change_per_year", w.change_per_year, "", numeric=True),
+        Column("lo", w.interval_lo, "", numeric=True),
+        Column("hi", w.interval_hi, "", numeric=True),
+        Column("direction", w.direction),
+        Column(f"per_1000_{year}", f"{w.per_1000} {year}", "", numeric=True),
+        Column(f"per_1000_{year + 1}", f"{w.projected} {year + 1}", "", numeric=True),
+        Column(f"per_1000_{year + 2}", f"{w.projected} {year + 2}", "", numeric=True),
+    ]
+    t = Table("trend", w.trend_caption, cols)
+    sentences: list[Paragraph] = []
+    for r in mine.iter_rows(named=True):
+        source, theme = r["source"], r["theme"]
+        key = f"trend/{source}/{theme}"
+        row: list[str | Number | None] = [_theme(b, theme), _src(b, source)]
+        if r["change_per_year"] is None:
+            row += [None, None, None, w.no_trend_data, None, None, None]
+            t.rows.append(row)
+            continue
+        change = page.number(f"{key}/change_per_year", r["change_per_year"], "andel per år", "share")
+        lo = page.number(f"{key}/lo", r["lo"], "andel per år", "share")
+        hi = page.number(f"{key}/hi", r["hi"], "andel per år", "share")
+        words = {"rising": w.rising, "falling": w.falling}.get(r["direction"], w.no_clear_trend)
+        rate = _row(inc, area=area, source=source, theme=theme, year=year, measure="per_1000", type="alla")
+        now = b.num(page, f"{key}/per_1000_{year}", rate, "decimal") if rate else None
+        row += [change, lo, hi, words, now]
+        for k in (1, 2):
+            if now is None or now.value is None:
+                row.append(None)
+                continue
+            value = now.value * (1 + r["change_per_year"]) ** k
+            row.append(page.number(f"{key}/projected_{year + k}", value, "per 1 000 invånare", "decimal"))
+        t.rows.append(row)
+        sentences.append(
+            Paragraph(
+                [
+                    w.trend_sentence.format(
+                        theme=_theme(b, theme), source=_src(b, source), first=r["first_year"], last=r["last_year"]
+                    ),
+                    " ",
+                    words,
+                    ": ",
+                    change,
+                    " ",
+                    w.per_year,
+                    " (",
+                    lo,
+                    " – ",
+                    hi,
+                    ").",
+                ]
+            )
+        )
+    blocks.extend(sentences)
+    t.notes.append(w.trend_note)
+    blocks.append(t)
+
+
+def survey_section(b: _Builder, page: Page, blocks: list, area: str, *, moved_only: bool) -> None:
+    """Survey indicators of the latest survey by kön (nulägesbeskrivning); those that moved beyond noise (orsak)."""
+    w = b.w
+    sv: pl.DataFrame = b.safety["survey"]
+    mine = sv.filter((pl.col("area") == area) & pl.col("latest"))
+    if moved_only:
+        mine = mine.filter(pl.col("beyond_noise").fill_null(False))
+        if mine.height == 0:
+            blocks.append(Paragraph([w.survey_none_moved]))
+            return
+    if mine.height == 0:
+        blocks.append(Paragraph([w.nothing_to_show]))
+        return
+    mine = mine.sort("source", "measure", "kon")
+    cols = [
+        Column("source", w.source),
+        Column("indicator", w.indicator),
+        Column("kon", w.kon),
+        Column("year", w.survey_year),
+        Column("value", w.value, "", numeric=True),
+        Column("lo", w.interval_lo, "", numeric=True),
+        Column("hi", w.interval_hi, "", numeric=True),
+        Column("previous_year", w.previous_survey),
+        Column("change", w.change, "", numeric=True),
+        Column("beyond_noise", w.beyond_noise),
+    ]
+    key0 = "survey-moved" if moved_only else "survey"
+    t = Table(key0, w.survey_moved_caption if moved_only else w.survey_caption, cols)
+    for i, r in enumerate(mine.iter_rows(named=True)):
+        fmt = "share" if r["unit"] == "share" else "decimal"
+        key = f"{key0}/{i}"
+        t.rows.append(
+            [
+                r["source"],
+                b.label(r["measure"]),
+                r["kon"],
+                str(r["year"]),
+                page.number(
+                    f"{key}/value", r["value"], r["unit"], fmt, suppressed=bool(r["suppressed"]), rule=r["rule"]
+                ),
+                page.number(f"{key}/lo", r["lo"], r["unit"], fmt) if r["lo"] is not None else None,
+                page.number(f"{key}/hi", r["hi"], r["unit"], fmt) if r["hi"] is not None else None,
+                str(r["previous_year"]) if r["previous_year"] is not None else None,
+                page.number(f"{key}/change", r["change"], r["unit"], "points" if fmt == "share" else fmt)
+                if r["change"] is not None
+                else None,
+                (w.yes if r["beyond_noise"] else w.no) if r["beyond_noise"] is not None else None,
+            ]
+        )
+    t.notes.append(w.survey_note)
+    blocks.append(t)
+
+
+def facknamnd_pages(b: _Builder) -> list[Page]:
+    """A shorter page per nämnd or bolag reporting incidents that is no stadsdelsnämnd: its incidents by verksamhet."""
+    w = b.w
+    tables: dict[str, pl.DataFrame] = b.safety["staff_violence"]
+    if not tables:
+        return []
+    stadsdelsnamnder = set(b.names["namnd"].to_list())
+    names: set[str] = set()
+    for df in tables.values():
+        names |= {n for n in df["namnd"].to_list() if n not in stadsdelsnamnder and n != "alla nämnder"}
+    pages = []
+    from lagesbild.report.build import slug
+    from lagesbild.report.model import Part
+
+    used = set(b.ids.values()) | {"index"}
+    for namnd in sorted(names):
+        sid = slug(namnd)
+        while sid in used:
+            sid += "-2"
+        used.add(sid)
+        page = Page(
+            id=sid, kind="facknamnd", title=w.namnd_page.format(year=b.p.year, namnd=namnd), lang=b.p.lang, namnd=namnd
+        )
+        b.intro(page)
+        part = Part("nulagesbeskrivning", w.nulage, w.facknamnd_intro)
+        page.parts = [part]
+        start, end = b.p.period
+        blocks = part.section(w.incidents_by_activity)
+        blocks.append(Paragraph([w.period_line.format(start=_date(b, start), end=_date(b, end))]))
+        for theme, df in tables.items():
+            # The verksamheter it has incidents at (or withheld counts), the total last.
+            mine = (
+                df.filter((pl.col("namnd") == namnd) & ((pl.col("value") != 0) | pl.col("suppressed")))
+                .with_columns((pl.col("verksamhet") == "alla").alias("__total"))
+                .sort("__total", "verksamhet")
+            )
+            if mine.height == 0:
+                continue
+            t = Table(
+                f"{theme}-by-activity",
+                w.by_activity_caption.format(theme=_theme(b, theme)),
+                [Column("verksamhet", w.activity), Column("value", w.count, "", numeric=True)],
+            )
+            for r in mine.iter_rows(named=True):
+                t.rows.append(
+                    [
+                        w.all_activities if r["__total"] else r["verksamhet"],
+                        page.number(
+                            f"by-activity/{theme}/{r['verksamhet']}",
+                            r["value"],
+                            "antal",
+                            "count",
+                            suppressed=bool(r["suppressed"]),
+                            rule=r["rule"],
+                        ),
+                    ]
+                )
+            t.notes.append(b.rule_note())
+            blocks.append(t)
+        pages.append(page)
+    return pages
+
+
+def _date(b: _Builder, d: dt.date) -> str:
+    if b.p.lang == "sv":
+        return f"{d.day} {_MONTHS_SV[d.month - 1]} {d.year}"
+    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+_MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+#: The resolution of the risk maps inlined in the pages (a screen's, not print's: the PNG stays small).
+MAP_DPI = 100
+
+
+def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> None:
+    """Nulägesbeskrivning: the area risk map (:func:`lagesbild.maps.risk_map`) as PNG, with its alternative text."""
+    w = b.w
+    try:
+        from lagesbild.maps import risk_map
+    except ImportError:
+        return
+    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False)
+    try:
+        png = m.to_bytes("png", dpi=MAP_DPI)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(m.figure)
+    floods = "; ".join(
+        f"{b.label(h.name)} ({', '.join(b.band(x) for x in b.ex.bands(h.name, 'flooded_land_m2'))})" for h in b.floods
+    )
+    routes = "; ".join(
+        f"{b.label(h.name)} ({w.zone.lower()} {', '.join(z for z, _, _ in h.zones())})" for h in b.routes
+    )
+    alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=listed)
+    blocks.append(
+        Image(
+            key="risk-map",
+            media_type="image/png",
+            data=png,
+            alt=alt,
+            caption=w.map_caption.format(area=area),
+            file=f"kartor/{page.id}.png",
+        )
+    )
