@@ -4,7 +4,6 @@ regular polygons, negative buffers, unions and every aggregation."""
 from __future__ import annotations
 
 import math
-import time
 
 import lagesbild as lb
 import numpy as np
@@ -99,7 +98,8 @@ def test_dissolve_of_hundreds_of_nearly_identical_polygons_equals_shapely() -> N
     # 300 copies of one 100 m circle, each moved by about half a metre and
     # turned a little: every edge crosses the edges of all the others. One
     # union of all the rings at once took 16 s for 278 of them (GEOS: under
-    # 0.1 s); unions merged pairwise in a tree take as long as shapely's.
+    # 0.1 s); unions merged pairwise in a tree take as long as shapely's
+    # (the time is measured in the README, not asserted here).
     rng = np.random.default_rng(16)
     base = Point(150_000, 6_580_000).buffer(100, quad_segs=8)
     polys = [
@@ -107,16 +107,12 @@ def test_dissolve_of_hundreds_of_nearly_identical_polygons_equals_shapely() -> N
         for _ in range(300)
     ]
     src = layer(polys, g=[1] * 150 + [2] * 150)
-    started = time.perf_counter()
     out = lb.dissolve(src, by="g")
-    took = time.perf_counter() - started
     want = [shapely.union_all(polys[:150]), shapely.union_all(polys[150:])]
     assert out.area().to_list() == pytest.approx([w.area for w in want], rel=1e-8)
     ours = shapely.from_wkb(out.to_polars()["geometry"].to_list())
     assert shapely.is_valid(ours).all()
     assert (shapely.area(shapely.symmetric_difference(ours, want)) <= 1e-8 * shapely.area(want)).all()
-    # Generous for a shared machine: quadratic growth took seconds.
-    assert took < 5.0, took
 
 
 def test_dissolve_every_aggregation_and_several_keys() -> None:
