@@ -695,13 +695,78 @@ def choropleth(
     """
     from lagesbild.analysis.areas import area_layer, check_args
 
-    if scheme not in SCHEMES:
-        msg = f"choropleth: scheme must be one of {', '.join(map(repr, SCHEMES))}, not {scheme!r}"
-        raise InvalidArgumentError(msg)
     if level is None:
         levels = table["level"].unique().to_list() if "level" in table.columns else ["stadsdelsomrade"]
         level = levels[0] if len(levels) == 1 else "stadsdelsomrade"
     year, level, mode = check_args("choropleth", year, level, mode)
+    areas = area_layer(city, year=year, level=level)
+
+    with drawing():
+        side = 0.2 if orientation == "portrait" else 0.27
+        pg = page(size, orientation, side=side)
+        geoms = _geom.shapes(areas)
+        bounds = _geom.padded(_geom.union_bounds(geoms) or (0, 0, 1, 1), 0.02)
+        ax = map_axes(pg, bounds)
+        tol = tolerance(ax)
+        drawables, heading = choropleth_drawables(
+            city, table, column, year=year, level=level, key=key, scheme=scheme, k=k, label=label, unit=unit,
+            decimals=decimals, tolerance=tol,
+        )
+        name = title or heading.split(" (")[0]
+        header(pg, name, subtitle or _subtitle(level, year, scheme), mode)
+        shown = drawables[0].geoms if drawables and drawables[0].name == "__all__" else _geom.for_display(geoms, tol)
+        drawables = [d for d in drawables if d.name != "__all__"]
+        drawables += _water(city, bounds, tol)
+        view = View(clip=bounds, tolerance=tol, mode=mode, year=year)
+        made = [(o, view) for o in overlays]
+        for o, v in made:
+            drawables += o.drawables(v)
+        for d_ in drawables:
+            draw(ax, d_, pg.scale)
+        # The areas' outlines over the overlays, thin, so the areas stay readable under them.
+        if overlays:
+            draw(ax, Drawable("gränser", "polygon", shown, heading, fill=None, edge="#555555", width=0.35,
+                              zorder=7.0, legend=False), pg.scale)
+        if labels is None or labels:
+            many = len(areas) > 30
+            area_labels(ax, areas["area"].to_list(), shown, scale=pg.scale, fontsize=4.6 if many else 7.2,
+                        only_if_room=many, weight="normal" if many else "bold")
+        scale_bar(ax, pg.scale)
+        north_arrow(ax, pg.scale)
+        own = [d_ for d_ in drawables if d_.group == heading]
+        sections = [LegendSection(heading, own, [f"Klassindelning: {_SCHEME_WORDS[scheme]}."])]
+        sections += legend_sections([d_ for d_ in drawables if d_.group != heading], made)
+        legend(pg.figure, pg.side_box, sections, columns=3 if pg.portrait else 1, scale=pg.scale)
+        footer(pg, city, year, mode)
+    return Map(pg.figure, ax, mode=mode, title=name)
+
+
+def choropleth_drawables(
+    city: City,
+    table: pl.DataFrame,
+    column: str,
+    *,
+    year: int,
+    level: str,
+    key: str = "area",
+    scheme: str = "quantiles",
+    k: int = 5,
+    label: str | None = None,
+    unit: str | None = None,
+    decimals: int | None = None,
+    tolerance: float = 0.0,
+) -> tuple[list[Drawable], str]:
+    """The areas of a choropleth as drawables, one per class (and withheld, missing), and the legend heading.
+
+    Shared by the static and the interactive map, so both class and colour
+    the same way. The first drawable (named ``"__all__"``) holds every
+    area's outline, for labels.
+    """
+    from lagesbild.analysis.areas import area_layer
+
+    if scheme not in SCHEMES:
+        msg = f"choropleth: scheme must be one of {', '.join(map(repr, SCHEMES))}, not {scheme!r}"
+        raise InvalidArgumentError(msg)
     for c in (key, column):
         if c not in table.columns:
             msg = f"choropleth: the table has no column {c!r} (columns: {', '.join(table.columns)})"
@@ -719,7 +784,8 @@ def choropleth(
 
     # What the legend says and in which unit.
     table_unit = table["unit"].drop_nulls().unique().to_list() if "unit" in table.columns else []
-    known = MEASURES.get(column) or MEASURES.get(str(table["measure"][0]) if "measure" in table.columns else "")
+    measure = str(table["measure"][0]) if "measure" in table.columns and table.height else ""
+    known = MEASURES.get(column) or MEASURES.get(measure)
     factor = 1.0
     if unit is None:
         if known is not None:
@@ -733,7 +799,7 @@ def choropleth(
 
     areas = area_layer(city, year=year, level=level)
     area_key = "area" if key == "area" else "area_code"
-    joined = areas.attributes.select(area_key).join(
+    joined = areas.attributes.select(area_key, pl.col("area").alias("__name")).join(
         table.select(
             pl.col(key).cast(pl.String).alias(area_key),
             (pl.col(column).cast(pl.Float64) * factor).alias("__v"),
@@ -743,75 +809,47 @@ def choropleth(
         how="left",
         maintain_order="left",
     )
-    values = joined["__v"].to_numpy()
+    values = joined["__v"].fill_nan(None).to_numpy().astype(float)
     hidden = joined["__s"].fill_null(False).to_numpy() & np.isnan(values)
     present = ~np.isnan(values)
-    rule_text = _rule_text(table, column)
+    shown = _geom.for_display(_geom.shapes(areas), tolerance)
+    names = [area_display_name(n) for n in joined["__name"].to_list()]
 
-    with drawing():
-        side = 0.2 if orientation == "portrait" else 0.27
-        pg = page(size, orientation, side=side)
-        header(pg, title or label, subtitle or _subtitle(level, year, scheme), mode)
-        geoms = _geom.shapes(areas)
-        bounds = _geom.padded(_geom.union_bounds(geoms) or (0, 0, 1, 1), 0.02)
-        ax = map_axes(pg, bounds)
-        tol = tolerance(ax)
-        shown = _geom.for_display(geoms, tol)
+    def tips(idx: np.ndarray, text: list[str]) -> pl.DataFrame:
+        return pl.DataFrame({"Område": [names[i] for i in idx], heading: text}, schema={"Område": pl.String,
+                                                                                     heading: pl.String})
 
-        drawables: list[Drawable] = []
-        classes_d: list[Drawable] = []
-        if present.any():
-            cls, edges = _classify(values[present], scheme, k)
-            colours = sequential(len(edges))
-            lows = [float(np.nanmin(values))] + edges[:-1]
-            if np.all(np.mod(values[present], 1) == 0):
-                # Whole numbers: classes 4–7, 8–9 … rather than edges shared by two classes.
-                lows = [lows[0]] + [math.floor(e) + 1 for e in edges[:-1]]
-                edges = [math.floor(e) for e in edges]
-            d = decimals if decimals is not None else decimals_for([*lows, *edges])
-            fills: list[str] = []
-            it = iter(cls)
-            for p in present:
-                fills.append(colours[next(it)] if p else PALETTE.missing)
-            drawables.append(Drawable("områden", "polygon", shown, heading, fill=fills, edge=PALETTE.edge,
-                                      width=0.5, zorder=1.0, legend=False))
-            for i, colour in enumerate(colours):
-                classes_d.append(Drawable(format_range(lows[i], edges[i], d), "polygon", np.array([]), heading,
-                                          fill=colour, edge="#bbbbbb", width=0.4))
-        else:
-            drawables.append(Drawable("områden", "polygon", shown, heading, fill=PALETTE.missing,
-                                      edge=PALETTE.edge, width=0.5, zorder=1.0, legend=False))
-        if hidden.any():
-            drawables.append(Drawable("skyddade", "polygon", shown[hidden], heading, fill=PALETTE.suppressed,
-                                      edge=PALETTE.hatch, width=0.3, hatch="/////", zorder=1.1, legend=False))
-            classes_d.append(Drawable(rule_text, "polygon", np.array([]), heading, fill="white", edge=PALETTE.hatch,
-                                      width=0.4, hatch="/////"))
-        if (~present & ~hidden).any():
-            classes_d.append(Drawable("Uppgift saknas", "polygon", np.array([]), heading, fill=PALETTE.missing,
-                                      edge="#bbbbbb", width=0.4))
-        water = _water(city, bounds, tol)
-        drawables += water
-        view = View(clip=bounds, tolerance=tol, mode=mode, year=year)
-        made = [(o, view) for o in overlays]
-        for o, v in made:
-            drawables += o.drawables(v)
-        for d_ in drawables:
-            draw(ax, d_, pg.scale)
-        # The areas' outlines over the overlays, thin, so the areas stay readable under them.
-        if overlays:
-            draw(ax, Drawable("gränser", "polygon", shown, heading, fill=None, edge="#555555", width=0.35,
-                              zorder=7.0, legend=False), pg.scale)
-        if labels is None or labels:
-            many = len(areas) > 30
-            area_labels(ax, areas["area"].to_list(), shown, scale=pg.scale, fontsize=4.6 if many else 7.2,
-                        only_if_room=many, weight="normal" if many else "bold")
-        scale_bar(ax, pg.scale)
-        north_arrow(ax, pg.scale)
-        sections = [LegendSection(heading, classes_d, [f"Klassindelning: {_SCHEME_WORDS[scheme]}."])]
-        sections += legend_sections([d_ for d_ in drawables if d_.group != heading], made)
-        legend(pg.figure, pg.side_box, sections, columns=3 if pg.portrait else 1, scale=pg.scale)
-        footer(pg, city, year, mode)
-    return Map(pg.figure, ax, mode=mode, title=title or label)
+    out = [Drawable("alla", "polygon", shown, heading, legend=False, name="__all__")]
+    if present.any():
+        cls, edges = _classify(values[present], scheme, k)
+        colours = sequential(len(edges))
+        lows = [float(np.nanmin(values))] + edges[:-1]
+        whole = bool(np.all(np.mod(values[present], 1) == 0))
+        if whole:
+            # Whole numbers: classes 4–7, 8–9 … rather than edges shared by two classes.
+            lows = [lows[0]] + [math.floor(e) + 1 for e in edges[:-1]]
+            edges = [float(math.floor(e)) for e in edges]
+        d = decimals if decimals is not None else (0 if whole else decimals_for([*lows, *edges]))
+        where = np.flatnonzero(present)
+        for i, colour in enumerate(colours):
+            idx = where[cls == i]
+            text = format_range(lows[i], edges[i], d) if lows[i] < edges[i] else format_number(edges[i], d)
+            out.append(Drawable(text, "polygon", shown[idx], heading, fill=colour, edge=PALETTE.edge, width=0.5,
+                                zorder=1.0, tooltips=tips(idx, [format_number(values[j], d) for j in idx]),
+                                name=f"klass {i + 1}"))
+    if hidden.any():
+        idx = np.flatnonzero(hidden)
+        text = _rule_text(table, column)
+        out.append(Drawable(text, "polygon", shown[idx], heading, fill=PALETTE.suppressed, edge=PALETTE.hatch,
+                            width=0.3, hatch="/////", zorder=1.1, tooltips=tips(idx, [text] * len(idx)),
+                            name="skyddad"))
+    missing = ~present & ~hidden
+    if missing.any():
+        idx = np.flatnonzero(missing)
+        out.append(Drawable("Uppgift saknas", "polygon", shown[idx], heading, fill=PALETTE.missing,
+                            edge=PALETTE.edge, width=0.5, zorder=1.0, tooltips=tips(idx, ["uppgift saknas"] * len(idx)),
+                            name="saknas"))
+    return out, heading
 
 
 def _subtitle(level: str, year: int, scheme: str) -> str:
