@@ -304,6 +304,14 @@ class City:
             f"{crs}, layers: {', '.join(self.layers) or '(none)'}, tables: {', '.join(self.tables) or '(none)'}>"
         )
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the stadsdelar and water as a small map beside what the city holds (with the maps extra)."""
+        try:
+            from lagesbild.maps._display import city_html
+        except ImportError:
+            return None  # without lagesbild[maps] Jupyter shows the text repr
+        return city_html(self)
+
     # What the city does is written in the module of each job, as functions that
     # take the city first, and listed here as its methods.
 

@@ -22,12 +22,9 @@ them, and importing this module says what to install.
 
 from __future__ import annotations
 
-_MISSING = []
-for _name in ("matplotlib", "mapclassify", "shapely", "bokeh"):
-    try:
-        __import__(_name)
-    except ImportError:
-        _MISSING.append(_name)
+import importlib.util
+
+_MISSING = [n for n in ("matplotlib", "mapclassify", "shapely", "bokeh") if importlib.util.find_spec(n) is None]
 if _MISSING:
     raise ImportError(
         f"lagesbild.maps needs {', '.join(_MISSING)}: install the maps extra with pip install 'lagesbild[maps]'",

@@ -94,9 +94,11 @@ def _source(d: Drawable) -> tuple[dict[str, list[Any]], list[int]]:
         data["xs"] = [[[r[:, 0].tolist() for r in poly] for poly in p] for p in polys]
         data["ys"] = [[[r[:, 1].tolist() for r in poly] for poly in p] for p in polys]
     elif d.kind == "line":
-        parts = [list(_geom.line_parts(d.geoms[i])) for i in keep]
-        data["xs"] = [[c[:, 0].tolist() for c in p] for p in parts]
-        data["ys"] = [[c[:, 1].tolist() for c in p] for p in parts]
+        # multi_line draws one line a row: a feature of several parts becomes several rows.
+        rows = [(i, c) for i in keep for c in _geom.line_parts(d.geoms[i])]
+        keep = [i for i, _ in rows]
+        data["xs"] = [c[:, 0].tolist() for _, c in rows]
+        data["ys"] = [c[:, 1].tolist() for _, c in rows]
     else:
         data["x"] = [float(d.geoms[i].x) for i in keep]
         data["y"] = [float(d.geoms[i].y) for i in keep]
@@ -304,7 +306,7 @@ def explore(
         chosen: list[Overlay] = [ov.flood(city, h.name) for h in flood_hazards(city)]
         chosen += [ov.routes(city, h.name, zones=True) for h in route_hazards(city)]
         if city.settings.facilities is not None:
-            chosen.append(ov.facilities(city, year))
+            chosen.append(ov.facilities(city, year, count_by="stadsdelsomrade"))
     else:
         chosen = list(overlays)
     view = View(clip=None, tolerance=2.0, mode=mode, year=year)

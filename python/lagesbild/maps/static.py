@@ -350,17 +350,17 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
         )
         if d.hatch:
             coll.set_hatch(d.hatch)
+        coll.set_gid(_gid(d))
         ax.add_collection(coll, autolim=False)
     elif d.kind == "line":
         segs = [c for g in d.geoms for c in _geom.line_parts(g)]
         if not segs:
             return
         style: Any = "solid" if d.dash is None else (0, tuple(v * scale for v in d.dash))
-        ax.add_collection(
-            LineCollection(segs, colors=d.edge, linewidths=d.width * scale, linestyles=style, zorder=d.zorder,
-                           capstyle="round", joinstyle="round"),
-            autolim=False,
-        )
+        lines = LineCollection(segs, colors=d.edge, linewidths=d.width * scale, linestyles=style, zorder=d.zorder,
+                               capstyle="round", joinstyle="round")
+        lines.set_gid(_gid(d))
+        ax.add_collection(lines, autolim=False)
     elif d.kind in ("point", "count"):
         xs = np.array([g.x for g in d.geoms])
         ys = np.array([g.y for g in d.geoms])
@@ -374,13 +374,22 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
                 )
             return
         ax.scatter(xs, ys, marker=d.marker, s=(d.size * scale) ** 2, c=[fills[0]] * n if n else [],
-                   edgecolors=d.edge, linewidths=d.width, zorder=d.zorder)
+                   edgecolors=d.edge, linewidths=d.width, zorder=d.zorder, gid=_gid(d))
         if d.texts is not None:
             for x, y, t in zip(xs, ys, d.texts, strict=True):
                 if t:
                     ax.annotate(t, (x, y), xytext=(3.5 * scale, 3.5 * scale), textcoords="offset points",
                                 fontsize=6.0 * scale, fontweight="bold", color=PALETTE.text, zorder=d.zorder + 0.5,
                                 path_effects=[withStroke(linewidth=2.0, foreground="white")])
+
+
+def _gid(d: Drawable) -> str:
+    """The id of a drawable's group in an SVG (ASCII, so tests and tools can find it)."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", d.name).encode("ascii", "ignore").decode()
+    return "lb-" + re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
 
 
 def scale_bar(ax: Any, scale: float = 1.0) -> None:
