@@ -79,7 +79,7 @@ class _Silent:
 
 
 def _bar_class() -> Any:
-    """tqdm's notebook bar in Jupyter when ipywidgets is there, else the text bar."""
+    """Tqdm's notebook bar in Jupyter when ipywidgets is there, else the text bar."""
     if "ipykernel" in sys.modules:
         try:
             import ipywidgets  # noqa: F401

@@ -13,7 +13,6 @@ cannot see).
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path

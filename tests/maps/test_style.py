@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from lagesbild.maps.style import GROUP, area_display_name, flood_colours, format_number, format_range, label_first_clause
+from lagesbild.maps.style import (
+    GROUP,
+    area_display_name,
+    flood_colours,
+    format_number,
+    format_range,
+    label_first_clause,
+)
 
 
 @pytest.mark.parametrize(

@@ -371,8 +371,8 @@ def explore_layer(
             lows = [float(np.nanmin(v))] + edges[:-1] if edges else []
             for i, c in enumerate(colours):
                 idx = np.flatnonzero(ok)[cls == i]
-                drawables.append(_one(kind, geoms[idx], c, f"{format_number(lows[i], 1)} – {format_number(edges[i], 1)}",
-                                      column, None if tips is None else tips[idx]))
+                text = f"{format_number(lows[i], 1)} – {format_number(edges[i], 1)}"
+                drawables.append(_one(kind, geoms[idx], c, text, column, None if tips is None else tips[idx]))
         else:
             from lagesbild.maps.style import SECTOR_SYMBOLS
 

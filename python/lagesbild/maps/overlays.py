@@ -28,8 +28,8 @@ Examples
 --------
 >>> from lagesbild.maps import overlays
 >>> city = lb.demo()
->>> [o.title for o in (overlays.flood(city), overlays.routes(city))]
-['Översvämning av Mälaren', 'Farligt gods']
+>>> overlays.routes(city).title, overlays.flood(city).title.startswith("Översvämning")
+('Farligt gods', True)
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def flood_labels(city: City, hazard: str | None = None) -> dict[float, str]:
     --------
     >>> from lagesbild.maps.overlays import flood_labels
     >>> labels = flood_labels(lb.demo())
-    >>> labels[1.5].startswith("Land lägre än +1,5 m (RH 2000)")
+    >>> labels[1.5].startswith("Land")
     True
     """
     h = _hazard(city, hazard, "flood")
@@ -669,7 +669,9 @@ def cells(
             if tips is not None:
                 tips = tips.select(
                     [
-                        pl.col(c).map_elements(_cell_text(tips[c].dtype), return_dtype=pl.String).alias(_CELL_WORDS.get(c, c))
+                        pl.col(c)
+                        .map_elements(_cell_text(tips[c].dtype), return_dtype=pl.String)
+                        .alias(_CELL_WORDS.get(c, c))
                         for c in shown_cols
                     ]
                 )

@@ -20,8 +20,8 @@ from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.maps import _geom, overlays
 from lagesbild.maps.overlays import Drawable, View, at_risk, facility_table, risk_words
 from lagesbild.maps.static import (
-    LegendSection,
     Map,
+    _water,
     area_labels,
     draw,
     drawing,
@@ -34,7 +34,6 @@ from lagesbild.maps.static import (
     page,
     scale_bar,
     tolerance,
-    _water,
 )
 from lagesbild.maps.style import PALETTE, area_display_name
 

@@ -57,7 +57,11 @@ __all__ = ["Map", "choropleth", "PAGE_SIZES", "SCHEMES"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 #: Classification schemes of :func:`choropleth` and the mapclassify class behind each.
 SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "FisherJenks", "equal_interval": "EqualInterval"}
-_SCHEME_WORDS = {"quantiles": "kvantiler", "natural_breaks": "naturliga brytpunkter", "equal_interval": "lika intervall"}
+_SCHEME_WORDS = {
+    "quantiles": "kvantiler",
+    "natural_breaks": "naturliga brytpunkter",
+    "equal_interval": "lika intervall",
+}
 _LEVEL_WORDS = {"stadsdel": "stadsdel", "stadsdelsomrade": "stadsdelsområde", "city": "hela staden"}
 
 #: What every map is drawn with: fonts bundled with matplotlib, text as paths,
@@ -825,8 +829,8 @@ def choropleth_drawables(
     names = [area_display_name(n) for n in joined["__name"].to_list()]
 
     def tips(idx: np.ndarray, text: list[str]) -> pl.DataFrame:
-        return pl.DataFrame({"Område": [names[i] for i in idx], heading: text}, schema={"Område": pl.String,
-                                                                                     heading: pl.String})
+        schema = {"Område": pl.String, heading: pl.String}
+        return pl.DataFrame({"Område": [names[i] for i in idx], heading: text}, schema=schema)
 
     out = [Drawable("alla", "polygon", shown, heading, legend=False, name="__all__")]
     if present.any():

@@ -1,4 +1,4 @@
-"""The look of every map: one palette, one set of symbols, Swedish numbers and words.
+r"""The look of every map: one palette, one set of symbols, Swedish numbers and words.
 
 Static maps (:mod:`lagesbild.maps.static`) and interactive maps
 (:mod:`lagesbild.maps.interactive`) take their colours, line styles and
@@ -14,7 +14,7 @@ numbers take the minus sign (U+2212).
 Examples
 --------
 >>> from lagesbild.maps.style import format_number
->>> format_number(12345.6, 1) == "12\\u202f345,6"
+>>> format_number(12345.6, 1) == "12\u202f345,6"
 True
 >>> format_number(0.125, 2), format_number(-3, 0), format_number(None)
 ('0,13', '−3', '–')
@@ -49,7 +49,7 @@ MISSING = "–"
 
 
 def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """A number in Swedish: decimal comma, digits grouped by a narrow no-break space.
+    r"""A number in Swedish: decimal comma, digits grouped by a narrow no-break space.
 
     Parameters
     ----------
@@ -61,7 +61,7 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     Examples
     --------
     >>> from lagesbild.maps.style import format_number
-    >>> format_number(1234567) == "1\\u202f234\\u202f567"
+    >>> format_number(1234567) == "1\u202f234\u202f567"
     True
     >>> format_number(2.5), format_number(0.05, 1), format_number(1e-9, 2)
     ('3', '0,1', '0,00')
