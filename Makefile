@@ -6,6 +6,8 @@
 # check build).
 #   make bench   the side-by-side benchmark (benchmarks/README.md), in its own
 #                venv benchmarks/.venv; BENCH_ARGS passes options to run.py
+#   make bench-dask  100M points in Parquet partitions on a Dask LocalCluster,
+#                lagesbild.dask against dask-geopandas (BENCH_DASK_ARGS)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +15,7 @@ PY     := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo check venv develop lint test-rust test-python fmt clean bench bench-venv chromium
+.PHONY: demo check venv develop lint test-rust test-python fmt clean bench bench-venv bench-dask chromium
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +83,11 @@ bench-venv: $(BENCH_VENV)/.installed
 bench: bench-venv
 	$(BENCH_PY) benchmarks/make_data.py
 	$(BENCH_PY) benchmarks/run.py $(BENCH_ARGS)
+
+BENCH_DASK_ARGS ?=
+
+bench-dask: bench-venv
+	$(BENCH_PY) benchmarks/dask_bench.py $(BENCH_DASK_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) target

@@ -127,15 +127,26 @@ pub(crate) fn within_distance<'py>(
     Ok((u32_bytes(py, &w.line)?, f64_bytes(py, &w.distance)?))
 }
 
+/// The nearest right feature of each left feature: `left` is a `Layer`
+/// (any geometry types) or an `(x, y)` pair of float64 arrays.
 #[pyfunction]
 #[pyo3(signature = (left, right, max_distance=None))]
 pub(crate) fn nearest<'py>(
     py: Python<'py>,
-    left: &PyLayer,
+    left: &Bound<'py, PyAny>,
     right: &PyLayer,
     max_distance: Option<f64>,
 ) -> PyResult<Pairs<'py>> {
-    let n = run(py, || engine::nearest(&left.0, &right.0, max_distance))?;
+    let n = match PointsArg::get(left, "nearest")? {
+        PointsArg::Layer(l) => {
+            let left = &l.0;
+            run(py, || engine::nearest(left, &right.0, max_distance))?
+        }
+        arg => {
+            let p = arg.points();
+            run(py, || engine::nearest_points(p, &right.0, max_distance))?
+        }
+    };
     Ok((u32_bytes(py, &n.right)?, f64_bytes(py, &n.distance)?))
 }
 

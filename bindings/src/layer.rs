@@ -55,6 +55,25 @@ impl PyLayer {
         run(py, || Layer::concat(&cores)).map(PyLayer)
     }
 
+    /// Pickling: rebuilt by `from_wkb` from the geometries as one WKB
+    /// column (IPC bytes; exact, nulls kept), the name and the CRS. The
+    /// rebuilt layer checks its polygons' validity again when first used.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (String, Bound<'py, PyBytes>, &'static str, PyCrs),
+    )> {
+        let from_wkb = py.get_type::<PyLayer>().getattr("from_wkb")?;
+        let data = self.wkb(py, "geometry".into())?;
+        Ok((
+            from_wkb,
+            (self.name(), data, "geometry", PyCrs(self.0.crs().clone())),
+        ))
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }

@@ -73,13 +73,20 @@ def _need_layer(value: object, arg: str, fn: str) -> Layer:
 
 
 def _points(
-    points: Layer | pl.DataFrame, x: str, y: str, crs: int | str | Crs | None, other: Layer, fn: str
+    points: Layer | pl.DataFrame,
+    x: str,
+    y: str,
+    crs: int | str | Crs | None,
+    other: Layer,
+    fn: str,
+    arg: str = "points must be a lagesbild.Layer of points",
 ) -> _lagesbild.Layer | tuple[np.ndarray, np.ndarray]:
     """The points for the core.
 
     A point layer's native half, or float64 coordinate arrays of a
     DataFrame in ``other``'s CRS (transformed from ``crs`` when that
-    differs). The core checks a layer's CRS.
+    differs). The core checks a layer's CRS. ``arg`` says what else the
+    argument may be, for the message.
     """
     if isinstance(points, Layer):
         if crs is not None:
@@ -88,7 +95,7 @@ def _points(
         return points._inner
     if not isinstance(points, pl.DataFrame):
         msg = (
-            f"{fn}: points must be a lagesbild.Layer of points or a polars DataFrame with coordinate columns, "
+            f"{fn}: {arg} or a polars DataFrame with coordinate columns, "
             f"not {type(points).__name__}"
         )
         raise TypeError(msg)
@@ -105,7 +112,13 @@ def _points(
             msg = f"{fn}: column {col!r} holds {s.dtype}, not numbers"
             raise InvalidArgumentError(msg, column=col)
         arrays.append(_wire.coords(s))
-    xs, ys = arrays
+    return _in_crs_of(other, arrays[0], arrays[1], crs)
+
+
+def _in_crs_of(
+    other: Layer, xs: np.ndarray, ys: np.ndarray, crs: int | str | Crs | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates in ``other``'s CRS: transformed from ``crs`` when that differs."""
     if crs is not None and Crs(crs) != other.crs:
         bx, by = _lagesbild.transform_xy(xs, ys, Crs(crs), other.crs)
         xs, ys = _wire.f64(bx), _wire.f64(by)
@@ -406,8 +419,33 @@ def within_distance(
     return pl.DataFrame({"within": rows.is_not_null(), "distance_m": dist, key: _by_rows(values, rows, key)})
 
 
-def nearest(left: Layer, right: Layer, key: str, max_distance: float | None = None) -> pl.DataFrame:
+def nearest(
+    left: Layer | pl.DataFrame,
+    right: Layer,
+    key: str,
+    max_distance: float | None = None,
+    *,
+    x: str = "x",
+    y: str = "y",
+    crs: int | str | Crs | None = None,
+) -> pl.DataFrame:
     """The nearest ``right`` feature of each ``left`` feature, any geometry types.
+
+    Parameters
+    ----------
+    left
+        A layer of any geometry types, or a polars DataFrame of points with
+        coordinate columns ``x`` and ``y`` (the fast path: no geometry
+        objects are made), taken to be in ``right``'s CRS unless ``crs``
+        says otherwise.
+    right
+        The layer searched.
+    key
+        The ``right`` column whose value each left feature gets.
+    max_distance
+        Metres; farther features give nulls.
+    x, y, crs
+        The coordinate columns and CRS of a point DataFrame.
 
     Returns
     -------
@@ -415,7 +453,8 @@ def nearest(left: Layer, right: Layer, key: str, max_distance: float | None = No
         One row per left feature in order: the nearest right feature's
         ``key``, ``right_index`` and ``distance_m`` (0 where they touch or
         overlap; ties go to the earlier right feature). With
-        ``max_distance``, farther features give nulls.
+        ``max_distance``, farther features give nulls, and so does a point
+        with a null or non-finite coordinate.
 
     Examples
     --------
@@ -426,11 +465,17 @@ def nearest(left: Layer, right: Layer, key: str, max_distance: float | None = No
     >>> sites = lb.Layer.from_polars(pl.DataFrame({"geometry": [shapely.to_wkb(shapely.Point(10, 400))]}), crs=3011)
     >>> lb.nearest(sites, routes, key="route").rows()
     [('E18', 1, 100.0)]
+
+    Points as coordinate columns:
+
+    >>> pts = pl.DataFrame({"x": [10.0, 10.0], "y": [400.0, 100.0]})
+    >>> lb.nearest(pts, routes, key="route", max_distance=150).rows()
+    [('E18', 1, 100.0), ('E4', 0, 100.0)]
     """
-    _need_layer(left, "left", "nearest")
     _need_layer(right, "right", "nearest")
     values = _key_values(right, key, "nearest")
-    br, bd = _lagesbild.nearest(left._inner, right._inner, None if max_distance is None else float(max_distance))
+    pts = _points(left, x, y, crs, right, "nearest", "left must be a lagesbild.Layer")
+    br, bd = _lagesbild.nearest(pts, right._inner, None if max_distance is None else float(max_distance))
     rows = _wire.row_series("right_index", br)
     return pl.DataFrame(
         {

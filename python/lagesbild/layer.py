@@ -59,6 +59,24 @@ class Layer:
         self._inner = inner
         self._attrs = _checked_attributes(attributes, len(inner), inner.name)
 
+    def __reduce__(self) -> tuple[type[Layer], tuple[_lagesbild.Layer, pl.DataFrame]]:
+        """Pickling: the native half (geometries as WKB, name, CRS) and the attributes.
+
+        This is how a layer travels to other processes, such as Dask
+        workers (:mod:`lagesbild.dask`). Geometries round-trip exactly
+        (null geometries included); an unpickled layer checks its polygons'
+        validity again when an operation first needs it.
+
+        Examples
+        --------
+        >>> import pickle, shapely
+        >>> df = pl.DataFrame({"name": ["a"], "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10))]})
+        >>> copy = pickle.loads(pickle.dumps(lb.Layer.from_polars(df, crs=3011, name="squares")))
+        >>> copy
+        <Layer 'squares' 1 features, Polygon, EPSG:3011 (SWEREF99 18 00), columns: name>
+        """
+        return (Layer, (self._inner, self._attrs))
+
     # -- construction -------------------------------------------------
 
     @classmethod

@@ -19,7 +19,8 @@ use crate::{Layer, Result};
 /// Points per parallel task: large enough that scheduling is free.
 const CHUNK: usize = 1 << 15;
 
-/// The points of a point operation ([`assign`], [`super::within_distance`]):
+/// The points of a point operation ([`assign`], [`super::within_distance`],
+/// [`super::nearest_points`]):
 /// coordinates already in the other layer's CRS (the columnar path: no
 /// geometry objects), or a layer of points, which must be in the other
 /// layer's CRS.

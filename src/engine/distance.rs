@@ -253,60 +253,124 @@ impl<'a> SegmentGrid<'a> {
     }
 }
 
+/// What [`nearest`] and [`nearest_points`] search: the right layer's
+/// segments (a point is a segment of length zero), a grid of its polygons
+/// (a point inside one is at distance 0) and the distance limit.
+struct Targets {
+    segs: SegTree,
+    grid: Option<PolygonGrid>,
+    limit: f64,
+}
+
+impl Targets {
+    fn new(right: &Layer, max_distance: Option<f64>) -> Result<Targets> {
+        checks::non_empty(right, "nearest")?;
+        if let Some(m) = max_distance {
+            crate::ensure!(
+                m.is_finite() && m >= 0.0,
+                "nearest: max_distance must be a finite number of metres, at least 0, not {m}"
+            );
+        }
+        let segs = segment_tree(right, "nearest", true)?;
+        // Polygons contain points at distance 0.
+        let polys: Vec<_> = right
+            .geometries()
+            .iter()
+            .map(|g| {
+                g.as_ref()
+                    .and_then(checks::as_multipolygon)
+                    .unwrap_or(MultiPolygon(vec![]))
+            })
+            .collect();
+        let has_polys = polys.iter().any(|p| !p.0.is_empty());
+        Ok(Targets {
+            segs,
+            grid: has_polys.then(|| PolygonGrid::new(polys)),
+            limit: max_distance.unwrap_or(f64::INFINITY),
+        })
+    }
+
+    fn to_point(&self, c: Coord<f64>) -> Option<(u32, f64)> {
+        nearest_to_point(c, &self.segs, self.grid.as_ref())
+    }
+
+    /// A result within the limit as (row, distance), else ([`NONE`], NaN).
+    fn within_limit(&self, found: Option<(u32, f64)>) -> (u32, f64) {
+        match found {
+            Some((j, d)) if d <= self.limit => (j, d),
+            _ => (NONE, f64::NAN),
+        }
+    }
+}
+
+impl Nearest {
+    fn from_results(results: Vec<(u32, f64)>) -> Nearest {
+        let (right, distance) = results.into_iter().unzip();
+        Nearest { right, distance }
+    }
+}
+
 /// The nearest right feature of each left feature, any geometry types, with
 /// the distance (0 where they touch or overlap); ties go to the lower right
 /// row. With `max_distance`, features farther away get [`NONE`].
 pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result<Nearest> {
     checks::same_crs(left, right, "nearest")?;
     left.require_metric("nearest")?;
-    checks::non_empty(right, "nearest")?;
-    if let Some(m) = max_distance {
-        crate::ensure!(
-            m.is_finite() && m >= 0.0,
-            "nearest: max_distance must be a finite number of metres, at least 0, not {m}"
-        );
-    }
-    let limit = max_distance.unwrap_or(f64::INFINITY);
-    let segs = segment_tree(right, "nearest", true)?;
-    // Polygons contain points at distance 0.
-    let polys: Vec<_> = right
-        .geometries()
-        .iter()
-        .map(|g| {
-            g.as_ref()
-                .and_then(checks::as_multipolygon)
-                .unwrap_or(MultiPolygon(vec![]))
-        })
-        .collect();
-    let has_polys = polys.iter().any(|p| !p.0.is_empty());
-    let grid = has_polys.then(|| PolygonGrid::new(polys));
+    let targets = Targets::new(right, max_distance)?;
     let boxes = index::box_tree(&index::boxes(right.geometries()));
     let rg = right.geometries();
-    let mut out = Nearest {
-        right: vec![NONE; left.len()],
-        distance: vec![f64::NAN; left.len()],
-    };
     let results: Vec<(u32, f64)> = super::install(|| {
         left.geometries()
             .par_iter()
             .map(|g| {
                 let Some(g) = g else { return (NONE, f64::NAN) };
-                let found = match g {
-                    Geometry::Point(p) => nearest_to_point(p.0, &segs, grid.as_ref()),
+                targets.within_limit(match g {
+                    Geometry::Point(p) => targets.to_point(p.0),
                     g => nearest_to_geometry(g, &boxes, rg),
-                };
-                match found {
-                    Some((j, d)) if d <= limit => (j, d),
-                    _ => (NONE, f64::NAN),
-                }
+                })
             })
             .collect()
     });
-    for (k, (j, d)) in results.into_iter().enumerate() {
-        out.right[k] = j;
-        out.distance[k] = d;
-    }
-    Ok(out)
+    Ok(Nearest::from_results(results))
+}
+
+/// [`nearest`] for [`Points`]: the nearest right feature of each point (a
+/// point inside a polygon is at distance 0), the columnar path that makes no
+/// point geometries. The same answer as [`nearest`] of a layer of the same
+/// points; a non-finite coordinate is near nothing.
+///
+/// # Examples
+///
+/// ```
+/// use geo_types::{Geometry, LineString};
+/// use lagesbild::engine::{nearest_points, Points, NONE};
+/// use lagesbild::{Crs, Layer};
+/// use polars::prelude::DataFrame;
+///
+/// let line = |y: f64| Some(Geometry::LineString(LineString::from(vec![(0.0, y), (1000.0, y)])));
+/// let routes = Layer::new("routes", vec![line(0.0), line(500.0)], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+/// let near = nearest_points(Points::Xy(&[10.0, 10.0, f64::NAN], &[400.0, 100.0, 0.0]), &routes, None).unwrap();
+/// assert_eq!(near.right, vec![1, 0, NONE]);
+/// assert_eq!(near.distance[..2], [100.0, 100.0]);
+/// let within = nearest_points(Points::Xy(&[10.0], &[400.0]), &routes, Some(50.0)).unwrap();
+/// assert_eq!(within.right, vec![NONE]);
+/// ```
+pub fn nearest_points(
+    points: Points<'_>,
+    right: &Layer,
+    max_distance: Option<f64>,
+) -> Result<Nearest> {
+    let (xs, ys) = points.coords(right, "nearest")?;
+    right.require_metric("nearest")?;
+    let targets = Targets::new(right, max_distance)?;
+    let results: Vec<(u32, f64)> = super::install(|| {
+        xs.par_iter()
+            .zip(ys.par_iter())
+            .with_min_len(1 << 12)
+            .map(|(&x, &y)| targets.within_limit(targets.to_point(Coord { x, y })))
+            .collect()
+    });
+    Ok(Nearest::from_results(results))
 }
 
 fn nearest_to_point(

@@ -21,7 +21,7 @@ pub mod boundary;
 pub mod checks;
 /// New geometries: [`buffer`] and [`dissolve`].
 pub mod construct;
-/// Points within a distance of lines ([`within_distance`]) and the [`nearest`] feature.
+/// Points within a distance of lines ([`within_distance`]) and the [`nearest`] feature ([`nearest_points`] for coordinates).
 pub mod distance;
 /// The uniform grid that locates points in polygons exactly.
 pub mod grid;
@@ -42,7 +42,7 @@ use crate::Layer; // for the docs' links
 pub use assign::{area_index, assign, assign_xy, locate_all, Points};
 pub use boundary::boundary;
 pub use construct::{buffer, dissolve};
-pub use distance::{nearest, within_distance, Nearest, WithinDistance};
+pub use distance::{nearest, nearest_points, within_distance, Nearest, WithinDistance};
 pub use grid::{PolygonGrid, NONE};
 pub use join::{sjoin, Predicate};
 pub use overlay::{length_within, overlay, overlay_area, Overlay};

@@ -7,6 +7,7 @@ import math
 
 import lagesbild as lb
 import polars as pl
+import pyproj
 import pytest
 from engine_helpers import layer, xy
 from shapely.geometry import LineString, MultiLineString, Point, box
@@ -124,3 +125,31 @@ def test_nearest_polygon_to_polygon_and_overlaps() -> None:
     got = lb.nearest(left, right, key="id").rows()
     # 2 m to a, 5 m to b; overlapping both: distance 0, the earlier; (40,40)-(30,10): √(10²+30²).
     assert got == [("a", 0, 2.0), ("a", 0, 0.0), ("b", 1, math.hypot(10, 30))]
+
+
+def test_nearest_of_a_point_dataframe_equals_nearest_of_a_point_layer() -> None:
+    right = layer(
+        [LineString([(0, 0), (100, 0)]), box(200, 0, 300, 100), Point(500, 500)],
+        what=["road", "park", "mast"],
+    )
+    points = [(50, 30), (250, 50), (310, 50), (500, 480), (200, 50), (150, 0), (-1e6, 0)]
+    by_layer = lb.nearest(layer([Point(p) for p in points]), right, key="what")
+    by_xy = lb.nearest(xy(points), right, key="what")
+    assert by_xy.equals(by_layer)
+    assert by_xy.rows()[4:6] == [("park", 1, 0.0), ("road", 0, 50.0)]  # on the park's edge; a tie → earlier
+    within = lb.nearest(xy(points), right, key="what", max_distance=25)
+    assert within["right_index"].to_list() == [None, 1, 1, 2, 1, None, None]
+
+
+def test_nearest_of_a_point_dataframe_nulls_nans_and_another_crs() -> None:
+    right = layer([Point(150_000, 6_580_000)], crs=3011, id=["mast"])
+    pts = pl.DataFrame({"lon": [18.0, None, float("nan")], "lat": [59.35, 59.35, 59.35]})
+    got = lb.nearest(pts, right, key="id", x="lon", y="lat", crs=4326)
+    assert got["id"].to_list() == ["mast", None, None]
+    x, y = pyproj.Transformer.from_crs(4326, 3011, always_xy=True).transform(18.0, 59.35)
+    assert got["distance_m"][0] == pytest.approx(math.hypot(x - 150_000, y - 6_580_000), abs=1e-3)
+    assert got["distance_m"].null_count() == 2
+    with pytest.raises(lb.ColumnNotFoundError, match="no column 'x'"):
+        lb.nearest(pl.DataFrame({"e": [1.0], "n": [2.0]}), right, key="id")
+    with pytest.raises(lb.InvalidArgumentError, match="crs= is for a DataFrame"):
+        lb.nearest(right, right, key="id", crs=3011)

@@ -156,7 +156,7 @@ def test_missing_columns_are_named(call, column: str) -> None:
         lambda: lb.overlay(zones_layer(), [WEST]),
         lambda: lb.within_distance(PTS, "vagar.shp", 10, key="route"),
         lambda: lb.within_distance({"x": [5.0], "y": [5.0]}, lines_layer(), 10, key="route"),
-        lambda: lb.nearest(PTS, lines_layer(), key="route"),
+        lambda: lb.nearest(PTS.to_pandas(), lines_layer(), key="route"),
         lambda: lb.length_within(lines_layer(), areas_layer().attributes, line_key="route", area_key="area"),
         lambda: lb.buffer(WEST, 10),
         lambda: lb.dissolve(areas_layer().attributes, by="area"),

@@ -4,8 +4,10 @@
 //! buffer and dissolve.
 
 use geo::Area;
-use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
-use lagesbild::engine::{assign_xy, buffer, dissolve, length_within, overlay_area};
+use geo_types::{Geometry, LineString, MultiPolygon, Point, Polygon};
+use lagesbild::engine::{
+    assign_xy, buffer, dissolve, length_within, nearest, nearest_points, overlay_area, Points, NONE,
+};
 use lagesbild::{Crs, Error, Layer};
 use polars::prelude::DataFrame;
 
@@ -386,6 +388,55 @@ fn buffer_of_a_polygon_with_a_spike_of_no_width() {
         shrunk[1] > 0.5 && (shrunk[0] - shrunk[1]).abs() < 1e-7 * shrunk[1],
         "{shrunk:?}"
     );
+}
+
+/// The columnar path of `nearest` gives what a layer of the same points
+/// gives: inside a polygon (distance 0), on its edge, beside lines and
+/// points, at equal distance from two features (the lower row), and a
+/// non-finite coordinate where the layer has a null geometry.
+#[test]
+fn nearest_points_equals_nearest_of_a_point_layer() {
+    let right = layer(
+        "right",
+        vec![
+            poly(&[
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]),
+            Geometry::LineString(ring(&[(20.0, 0.0), (20.0, 10.0)])),
+            Geometry::Point(Point::new(30.0, 5.0)),
+        ],
+    );
+    let xs = [5.0, 10.0, 15.0, 25.0, 29.0, -3.0, 31.0, f64::NAN];
+    let ys = [5.0, 3.0, 5.0, 5.0, 5.0, -4.0, 100.0, 1.0];
+    let geoms = xs
+        .iter()
+        .zip(&ys)
+        .map(|(&x, &y)| x.is_finite().then(|| Geometry::Point(Point::new(x, y))))
+        .collect();
+    let points = Layer::new(
+        "points",
+        geoms,
+        DataFrame::empty(),
+        Crs::from_epsg(3011).unwrap(),
+    )
+    .unwrap();
+    for limit in [None, Some(4.0)] {
+        let by_layer = nearest(&points, &right, limit).unwrap();
+        let by_xy = nearest_points(Points::Xy(&xs, &ys), &right, limit).unwrap();
+        let of_layer = nearest_points(Points::Layer(&points), &right, limit).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|d| d.to_bits()).collect::<Vec<_>>();
+        for other in [&by_xy, &of_layer] {
+            assert_eq!(other.right, by_layer.right);
+            assert_eq!(bits(&other.distance), bits(&by_layer.distance));
+        }
+    }
+    let all = nearest_points(Points::Xy(&xs, &ys), &right, None).unwrap();
+    assert_eq!(all.right, [0, 0, 0, 1, 2, 0, 1, NONE]);
+    assert_eq!(all.distance[2], 5.0);
 }
 
 fn as_mp(g: &Geometry<f64>) -> MultiPolygon<f64> {

@@ -251,17 +251,23 @@ def summary(city: City) -> str:
         block("crosswalk", "crosswalks")
 
     s = city.settings
-    rd = s.risk_distance
-    zones = ", ".join(f"{n} {a:g}–{b:g} m" for n, a, b in rd.zones())
     lines.append("settings:")
-    lines.append(f"  risk distance: {rd.distance_m:g} m ({zones})" + (f" along {rd.layer!r}" if rd.layer else ""))
-    levels = city.flood_levels()
-    lines.append(
-        f"  flood levels: {s.flood.layer!r} column {s.flood.column!r}: "
-        + (" < ".join(f"{v:g}" for v in levels) if levels else "(none)")
-        if s.flood.layer
-        else "  flood levels: (no flood layer)"
-    )
+    for h in s.hazards.values():
+        if h.kind == "flood":
+            levels = flood_levels(city, h.name)
+            lines.append(
+                f"  hazard {h.name!r}: flood zones in {h.layer!r} by {h.level_column!r}: "
+                + (" < ".join(f"{v:g}" for v in levels) if levels else "(no levels)")
+            )
+        else:
+            zones = ", ".join(f"{n} {a:g}–{b:g} m" for n, a, b in h.zones())
+            lines.append(
+                f"  hazard {h.name!r}: routes in {h.layer!r} by {h.class_column!r}, "
+                f"risk distance {h.distance_m:g} m ({zones})"
+                + (f", tunnels ({h.tunnel_column!r}) left out" if h.tunnel_column else "")
+            )
+    if not s.hazards:
+        lines.append("  hazards: (none)")
     lines.append(f"  small counts: fewer than {s.min_count} are suppressed")
     lines.append(f"  tolerances: overlaps {s.overlap_tolerance_m2:g} m², gaps {s.gap_tolerance_m2:g} m²")
 
@@ -280,17 +286,30 @@ def summary(city: City) -> str:
     return "\n".join(lines) + "\n"
 
 
-def flood_levels(city: City) -> list[float]:
-    """The flood levels, lowest first (configured, or the distinct values of the level column)."""
-    fl = city.settings.flood
+def flood_levels(city: City, hazard: str | None = None) -> list[float]:
+    """The levels of a flood hazard, lowest first (configured, or the level column's values).
+
+    ``hazard`` names a ``[hazards.NAME]`` of kind ``"flood"``; by default the
+    first. An empty list when the city has no flood hazard or its layer did
+    not load.
+    """
+    floods = [h for h in city.settings.hazards.values() if h.kind == "flood"]
+    if hazard is not None:
+        floods = [h for h in floods if h.name == hazard]
+        if not floods:
+            known = ", ".join(repr(h.name) for h in city.settings.hazards.values() if h.kind == "flood") or "none"
+            raise InvalidArgumentError(f"{city.name}: no flood hazard {hazard!r} (flood hazards: {known})")
+    if not floods:
+        return []
+    fl = floods[0]
     if fl.levels is not None:
         return list(fl.levels)
-    if fl.layer is None or fl.layer not in city.layers:
+    if fl.layer not in city.layers:
         return []
     attrs = city.layers[fl.layer].attributes
-    if fl.column not in attrs.columns:
+    if fl.level_column not in attrs.columns:
         return []
-    return sorted(float(v) for v in attrs[fl.column].drop_nulls().unique().to_list())
+    return sorted(float(v) for v in attrs[fl.level_column].drop_nulls().unique().to_list())
 
 
 def _years_text(years: Sequence[int]) -> str:
