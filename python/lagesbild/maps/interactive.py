@@ -336,9 +336,9 @@ def explore_layer(
     Examples
     --------
     >>> from lagesbild.maps.interactive import explore_layer
-    >>> m = explore_layer(lb.read("data/fixtures/stadsdelar_sample.shp"), "name")
-    >>> m.layers[:1]
-    ['CENTRALA STADEN']
+    >>> m = explore_layer(lb.read("data/fixtures/stadsdelar_sample.shp"), "region")
+    >>> m.layers
+    ['Innerstaden', 'Söderort']
     """
     from lagesbild.maps.style import sequential
 

@@ -699,7 +699,8 @@ def choropleth(
     --------
     >>> from lagesbild import maps
     >>> city = lb.demo()
-    >>> sizes = city.areas_at(2025).attributes.group_by("sdo_namn").len().rename({"sdo_namn": "area", "len": "stadsdelar"})
+    >>> per_area = city.areas_at(2025).attributes.group_by("sdo_namn").len()
+    >>> sizes = per_area.rename({"sdo_namn": "area", "len": "stadsdelar"})
     >>> m = maps.choropleth(city, sizes, "stadsdelar", year=2025, label="Stadsdelar", unit="antal")
     >>> m
     <Map 'Stadsdelar', 210 × 297 mm, open>
