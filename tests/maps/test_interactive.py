@@ -28,7 +28,7 @@ def internal_map(city):
 
 def test_the_page_holds_every_layer_and_tooltip(open_map) -> None:
     page = open_map.html
-    for name in ("Vatten", "Land under +2,7 m", "Zon A, 0–30 m", "Primär transportled", "Järnväg", "Vård och omsorg, skola"):
+    for name in ("Vatten", "Land lägre än +2,7 m (RH 2000)", "Zon A, 0–30 m", "Primär transportled", "Järnväg", "Vård och omsorg, skola"):
         assert name in open_map.layers and holds(page, name)
     for field in ("Namn", "Kategori", "Huvudman", "Risk", "Nivå", "Led", "Skyddsvärda anläggningar"):
         assert holds(page, f"@{{{field}}}")

@@ -176,6 +176,16 @@ def test_open_mode_draws_no_protected_facility(city, risk_open, risk_internal) -
     assert found == hidden.height, "the check must find the protected points where they are drawn"
 
 
+def test_each_listed_facility_has_its_own_number_on_the_map(city) -> None:
+    from lagesbild.maps.static import _labels_of
+
+    # Farsta has two preschools of one name at risk: each must keep its own number.
+    m = maps.risk_map(city, "Farsta", year=2025, mode="internal")
+    assert m.table["namn"].is_duplicated().any()
+    numbers = [int(text) for *_, text in _labels_of(m.ax).markers if text]
+    assert sorted(numbers) == m.table["nr"].to_list()
+
+
 def test_choropleth_hatches_withheld_areas_and_explains(city) -> None:
     table = pl.DataFrame(
         {

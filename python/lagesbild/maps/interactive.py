@@ -136,6 +136,11 @@ def _add(fig: Any, d: Drawable, legend_items: list[tuple[str, list[Any]]]) -> No
     elif d.kind == "line":
         r = fig.multi_line("xs", "ys", source=src, line_color=d.edge, line_width=d.width * 1.4,
                            line_dash=_dash(d), line_cap="round")
+    elif d.kind == "label":
+        # Above the point, where a count of protected facilities may stand.
+        r = fig.text("x", "y", text="text", source=src, text_align="center", text_baseline="bottom",
+                     text_font_size=f"{d.size * 1.4:.0f}px", text_font_style="bold", y_offset=-10,
+                     text_color=d.edge or PALETTE.text, background_fill_color="white", background_fill_alpha=0.7)
     elif d.kind == "count":
         from bokeh.models import LabelSet
 
@@ -295,6 +300,16 @@ def explore(
                 fill=PALETTE.land, edge="#8a8a8a", width=0.6, zorder=1.0,
                 tooltips=pl.DataFrame({"Område": [area_display_name(a) for a in areas["area"].to_list()]}),
             )
+        )
+    if level == "stadsdelsomrade":
+        # The areas' names, at the point of each furthest from its edges (not in the legend, always shown).
+        areas = area_layer(city, year=year, level=level)
+        spots = [_geom.label_point(g) for g in _geom.shapes(areas)]
+        keep = [i for i, lp in enumerate(spots) if lp is not None]
+        drawables.append(
+            Drawable("Namn", "label", np.array([shapely.Point(spots[i][0], spots[i][1]) for i in keep], dtype=object),
+                     "Områden", edge=PALETTE.text, size=8.0, zorder=15.0, legend=False,
+                     texts=[area_display_name(areas["area"][i]) for i in keep], name="namn")
         )
     bounds = _geom.union_bounds(_geom.shapes(area_layer(city, year=year, level="stadsdelsomrade")))
     water = _water(city, _geom.padded(bounds or (0, 0, 1, 1), 0.02), 5.0)

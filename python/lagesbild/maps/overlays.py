@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Drawable", "Overlay", "View", "cells", "facilities", "flood", "routes"]
 
-Kind = Literal["polygon", "line", "point", "count"]
+Kind = Literal["polygon", "line", "point", "count", "label"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Drawable:
     zorder: float = 2.0
     tooltips: pl.DataFrame | None = None
     legend: bool = True
-    texts: Sequence[str] | None = None  # for kind "count": the text at each point
+    texts: Sequence[str] | None = None  # for kinds "count" and "label": the text at each point
     name: str = ""  # a stable name for the interactive map's layer switch
 
     def __post_init__(self) -> None:
@@ -438,7 +438,7 @@ def facilities(
     categories: Sequence[str] | None = None,
     within: Sequence[str] | None = None,
     count_by: str = "stadsdel",
-    numbers: Mapping[str, int] | None = None,
+    numbers: Mapping[tuple[str, float, float], int] | None = None,
 ) -> Overlay:
     """Critical facilities by sector, each sector its own symbol and colour.
 
@@ -463,8 +463,9 @@ def facilities(
         The areas protected facilities are counted in: ``"stadsdel"`` or
         ``"stadsdelsomrade"``.
     numbers
-        Facility name → the number a risk map's table gives it (drawn
-        beside the symbol).
+        ``(name, x, y)`` of a facility → the number a risk map's table
+        gives it (drawn beside the symbol). The position is part of the
+        key because names repeat (two preschools of one name).
     """
     if city.settings.facilities is None:
         msg = f"{city.name}: the city has no [facilities] section"
@@ -521,7 +522,7 @@ def facilities(
             )
             texts = None
             if numbers is not None:
-                texts = [str(numbers.get(n, "")) for n in rows["name"].to_list()]
+                texts = [str(numbers.get(k, "")) for k in rows.select("name", "x", "y").iter_rows()]
             out.append(
                 Drawable(
                     label=short,

@@ -32,6 +32,7 @@ from lagesbild.maps.static import (
     map_axes,
     north_arrow,
     page,
+    place_point_labels,
     scale_bar,
     tolerance,
 )
@@ -234,7 +235,7 @@ def risk_map(
         chosen = [overlays.flood(city, h.name) for h in floods] + [
             overlays.routes(city, h.name, zones=True) for h in routes
         ]
-        numbers = dict(zip(listed["namn"].to_list(), listed["nr"].to_list(), strict=True))
+        numbers = {(n, x, y): nr for nr, n, x, y in listed.select("nr", "namn", "x", "y").iter_rows()}
         if city.settings.facilities is not None:
             chosen.append(overlays.facilities(city, year, only_at_risk=True, within=[name], numbers=numbers))
         made = [(o, view) for o in chosen]
@@ -247,9 +248,10 @@ def risk_map(
                                                        dtype=object), "Bakgrund", fill=None,
                           edge=PALETTE.edge_dark, width=1.6, zorder=7.5, legend=False), pg.scale)
         area_labels(ax, [n for n, i in zip(sd_names, inside, strict=True) if i], sd_shown[inside], scale=pg.scale,
-                    fontsize=6.0, only_if_room=True, colour="#555555")
+                    fontsize=6.0, only_if_room=True, colour="#555555", zorder=7.8)
         area_labels(ax, [n for n, t in zip(sdo_names, is_target, strict=True) if not t], sdo_shown[~is_target],
                     scale=pg.scale, fontsize=7.5, only_if_room=True, colour="#8a8a8a", weight="bold")
+        place_point_labels(ax, pg.scale)
         scale_bar(ax, pg.scale)
         north_arrow(ax, pg.scale)
         sections = legend_sections([d for d in drawables if d.group != "Bakgrund"], made)
@@ -280,11 +282,6 @@ def _table(fig, box, listed: pl.DataFrame, counted: pl.DataFrame, mode: str, sca
     ax.set_ylim(0, 1)
     h_pt = ax.bbox.height * 72 / fig.dpi
     w_pt = ax.bbox.width * 72 / fig.dpi
-    fs = 6.3 * scale
-    row = fs * 1.38 / h_pt
-    ax.text(0, 1 - row / 2, "Samhällsviktig verksamhet i riskområde", fontsize=fs * 1.15, fontweight="bold",
-            va="center")
-    y_top = 1 - row * 1.7
     notes = []
     if counted.height:
         parts = ", ".join(f"{s} {n}" for s, n in counted.iter_rows())
@@ -293,9 +290,19 @@ def _table(fig, box, listed: pl.DataFrame, counted: pl.DataFrame, mode: str, sca
         notes.append("Intern version: skyddsvärda anläggningar ingår i listan.")
     if listed.height == 0:
         notes.insert(0, "Ingen samhällsviktig verksamhet ligger i en översvämningszon eller en zon längs farligt gods.")
-    note_rows = sum(len(textwrap.wrap(n, int(w_pt / (fs * 0.5)))) for n in notes)
-    capacity = int((y_top - note_rows * row - row) / row)
     n = listed.height
+    # The text is made smaller (to 5 pt on A4 at the least) before rows are left out.
+    fs = 6.3 * scale
+    while True:
+        row = fs * 1.38 / h_pt
+        y_top = 1 - row * 1.7
+        note_rows = sum(len(textwrap.wrap(t, int(w_pt / (fs * 0.5)))) for t in notes)
+        capacity = int((y_top - note_rows * row - row) / row)
+        if n <= 2 * capacity or fs <= 5.0 * scale:
+            break
+        fs = max(5.0 * scale, fs * 0.96)
+    ax.text(0, 1 - row / 2, "Samhällsviktig verksamhet i riskområde", fontsize=fs * 1.15, fontweight="bold",
+            va="center")
     columns = 1 if n <= capacity else 2
     per_col = max(1, capacity)
     shown_n = min(n, per_col * columns)

@@ -19,6 +19,7 @@ import os
 import tempfile
 import textwrap
 import warnings
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -361,10 +362,18 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
         if not segs:
             return
         style: Any = "solid" if d.dash is None else (0, tuple(v * scale for v in d.dash))
+        # A white casing under each line, so a route reads over any colour of the areas beneath.
         lines = LineCollection(segs, colors=d.edge, linewidths=d.width * scale, linestyles=style, zorder=d.zorder,
-                               capstyle="round", joinstyle="round")
+                               capstyle="round", joinstyle="round",
+                               path_effects=[withStroke(linewidth=(d.width + 1.4) * scale, foreground="white")])
         lines.set_gid(_gid(d))
         ax.add_collection(lines, autolim=False)
+    elif d.kind == "label":
+        for g, t in zip(d.geoms, d.texts or [], strict=False):
+            if g is not None and t:
+                ax.text(g.x, g.y, t, ha="center", va="center", fontsize=d.size * scale, fontweight="bold",
+                        color=d.edge or PALETTE.text, zorder=d.zorder,
+                        path_effects=[withStroke(linewidth=2.2 * scale, foreground="white")])
     elif d.kind in ("point", "count"):
         xs = np.array([g.x for g in d.geoms])
         ys = np.array([g.y for g in d.geoms])
@@ -376,15 +385,133 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": d.edge,
                           "linewidth": 0.6},
                 )
+                size = 6.2 * scale
+                _labels_of(ax).obstacle(x, y, (-0.5 * size * len(t) - 2, -9 * scale - size / 2 - 2),
+                                        (0.5 * size * len(t) + 2, -9 * scale + size / 2 + 2))
             return
         ax.scatter(xs, ys, marker=d.marker, s=(d.size * scale) ** 2, c=[fills[0]] * n if n else [],
                    edgecolors=d.edge, linewidths=d.width, zorder=d.zorder, gid=_gid(d))
-        if d.texts is not None:
-            for x, y, t in zip(xs, ys, d.texts, strict=True):
-                if t:
-                    ax.annotate(t, (x, y), xytext=(3.5 * scale, 3.5 * scale), textcoords="offset points",
-                                fontsize=6.0 * scale, fontweight="bold", color=PALETTE.text, zorder=d.zorder + 0.5,
-                                path_effects=[withStroke(linewidth=2.0, foreground="white")])
+        labels = _labels_of(ax)
+        radius = d.size * scale / 2
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            text = d.texts[i] if d.texts is not None else ""
+            labels.marker(x, y, radius, text)
+
+
+# -- numbers beside the points -------------------------------------------------------------
+
+
+@dataclass
+class _PointLabels:
+    """The markers of a map, their numbers, and the texts the numbers must keep clear of.
+
+    Positions are map coordinates; sizes are points (1/72 inch) around them.
+    """
+
+    markers: list[tuple[float, float, float, str]] = field(default_factory=list)  # x, y, radius, text
+    obstacles: list[tuple[float, float, tuple[float, float], tuple[float, float]]] = field(default_factory=list)
+
+    def marker(self, x: float, y: float, radius: float, text: str) -> None:
+        self.markers.append((float(x), float(y), float(radius), text))
+
+    def obstacle(self, x: float, y: float, low: tuple[float, float], high: tuple[float, float]) -> None:
+        self.obstacles.append((float(x), float(y), low, high))
+
+
+_POINT_LABELS: weakref.WeakKeyDictionary[Any, _PointLabels] = weakref.WeakKeyDictionary()
+
+# Where a number may go around its marker, in order of preference: the four
+# diagonals, then the sides, then the same further out (with a leader line).
+_DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def _labels_of(ax: Any) -> _PointLabels:
+    if ax not in _POINT_LABELS:
+        _POINT_LABELS[ax] = _PointLabels()
+    return _POINT_LABELS[ax]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_point_labels(ax: Any, scale: float = 1.0, fontsize: float = 6.0) -> int:
+    """Write each marker's number beside it where it hides no other number, marker or name.
+
+    Numbers are placed greedily, the most crowded markers first: on a
+    diagonal of the marker, else beside, above or below it, else further
+    out with a thin leader line; where every place is taken, the place
+    that hides least. Returns how many numbers were written.
+    """
+    state = _labels_of(ax)
+    todo = [m for m in state.markers if m[3]]
+    if not todo:
+        return 0
+    ax.apply_aspect()
+    to_pt = 72.0 / ax.figure.dpi
+
+    def pt(x: float, y: float) -> tuple[float, float]:
+        px, py = ax.transData.transform((x, y))
+        return float(px * to_pt), float(py * to_pt)
+
+    frame = ax.get_window_extent()
+    frame_box = (frame.x0 * to_pt, frame.y0 * to_pt, frame.x1 * to_pt, frame.y1 * to_pt)
+    marks = [(*pt(x, y), r) for x, y, r, _ in state.markers]
+    marker_boxes = [(px - r, py - r, px + r, py + r) for px, py, r in marks]
+    texts = []
+    for x, y, low, high in state.obstacles:
+        px, py = pt(x, y)
+        texts.append((px + low[0], py + low[1], px + high[0], py + high[1]))
+    size = fontsize * scale
+    # The most crowded first: they have the fewest free places.
+    where = {id(m): pt(m[0], m[1]) for m in todo}
+
+    def crowd(m: tuple[float, float, float, str]) -> tuple[int, float, float]:
+        px, py = where[id(m)]
+        near = sum(abs(px - qx) < 4 * size and abs(py - qy) < 3 * size for qx, qy, _ in marks)
+        return (-near, -py, px)
+
+    placed: list[tuple[float, float, float, float]] = []
+    for m in sorted(todo, key=crowd):
+        x, y, r, text = m
+        px, py = where[id(m)]
+        w, h = 0.7 * size * len(text), 0.78 * size
+        best = None
+        for tier in range(3):
+            gap = r + 0.8 + tier * 0.9 * size
+            for dx, dy in _DIRECTIONS:
+                k = 0.72 if dx and dy else 1.0
+                ox, oy = dx * gap * k, dy * gap * k
+                x0 = px + ox - (0 if dx > 0 else w if dx < 0 else w / 2)
+                y0 = py + oy - (0 if dy > 0 else h if dy < 0 else h / 2)
+                box = (x0 - 0.6, y0 - 0.6, x0 + w + 0.6, y0 + h + 0.6)
+                cost = 10 * sum(_overlap(box, b) for b in placed)
+                cost += 4 * sum(_overlap(box, b) for b in marker_boxes)
+                cost += sum(_overlap(box, b) for b in texts)
+                inside = _overlap(box, frame_box)
+                cost += 50 * ((box[2] - box[0]) * (box[3] - box[1]) - inside)
+                cost += tier * 2.0
+                if best is None or cost < best[0]:
+                    best = (cost, tier, ox, oy, dx, dy, box)
+            if best is not None and best[0] <= tier * 2.0:
+                break
+        assert best is not None
+        _, tier, ox, oy, dx, dy, box = best
+        placed.append(box)
+        arrow = None
+        if tier > 0:
+            arrow = {"arrowstyle": "-", "color": PALETTE.text, "linewidth": 0.5 * scale, "shrinkA": 0.5,
+                     "shrinkB": r}
+        ax.annotate(
+            text, (x, y), xytext=(ox, oy), textcoords="offset points",
+            ha="left" if dx > 0 else "right" if dx < 0 else "center",
+            va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+            fontsize=size, fontweight="bold", color=PALETTE.text, zorder=16, arrowprops=arrow,
+            path_effects=[withStroke(linewidth=2.0, foreground="white")],
+        )
+    return len(placed)
 
 
 def _gid(d: Drawable) -> str:
@@ -438,13 +565,14 @@ def north_arrow(ax: Any, scale: float = 1.0) -> None:
 
 def area_labels(
     ax: Any, names: Sequence[str], geoms: Sequence[Any], *, scale: float = 1.0, fontsize: float = 7.0,
-    only_if_room: bool = False, weight: str = "normal", colour: str | None = None,
+    only_if_room: bool = False, weight: str = "normal", colour: str | None = None, zorder: float = 15.0,
 ) -> int:
     """Each area's name inside it, at the point furthest from its edges; returns how many were placed.
 
     With ``only_if_room``, a name is left out where it would not fit in the
     area (a long name in a small stadsdel) rather than spill over its
-    neighbours.
+    neighbours. ``zorder`` 15 puts the names over everything drawn on the
+    map; a risk map puts its stadsdelar's names under the facilities (8).
     """
     placed = 0
     per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)
@@ -464,8 +592,11 @@ def area_labels(
                 continue
         label = text if not only_if_room or 0.6 * size * len(text) * per_pt <= 2 * room else _wrap_name(text)
         ax.text(x, y, label, ha="center", va="center", fontsize=size, fontweight=weight,
-                color=colour or PALETTE.text, zorder=15, linespacing=0.95,
+                color=colour or PALETTE.text, zorder=zorder, linespacing=0.95,
                 path_effects=[withStroke(linewidth=2.2 * scale, foreground="white")])
+        lines = label.split("\n")
+        half_w, half_h = 0.31 * size * max(len(t) for t in lines), 0.6 * size * len(lines)
+        _labels_of(ax).obstacle(x, y, (-half_w, -half_h), (half_w, half_h))
         placed += 1
     return placed
 
@@ -512,18 +643,49 @@ def legend(
     fig: Figure, box: tuple[float, float, float, float], sections: Sequence[LegendSection], *, columns: int = 1,
     scale: float = 1.0,
 ) -> Any:
-    """Draw the legend in ``box`` (figure fractions), sections flowing down ``columns`` columns."""
+    """Draw the legend in ``box`` (figure fractions), sections flowing down ``columns`` columns.
+
+    When the sections do not fit the box at the normal size, the legend's
+    text is made smaller (to three quarters at the least) rather than run
+    into the footer.
+    """
     ax = fig.add_axes(box)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     h_pt = ax.bbox.height * 72 / fig.dpi
     w_pt = ax.bbox.width * 72 / fig.dpi
-    fs = 7.0 * scale
-    row = fs * 1.55 / h_pt
     col_w = 1.0 / columns
-    chars = max(20, int(col_w * w_pt / (fs * 0.52)) - 4)
-    # Rows of each section: heading, items, wrapped notes.
+    fs = 7.0 * scale
+    for _ in range(8):
+        row = fs * 1.55 / h_pt
+        chars = max(20, int(col_w * w_pt / (fs * 0.52)) - 4)
+        blocks = _legend_blocks(sections, chars)
+        flow = _legend_flow(blocks, columns)
+        tallest = max((sum(len(blocks[i]) + 0.6 for i in col) - 0.6 for col in flow), default=0.0)
+        if tallest * row <= 1.0 or fs <= 7.0 * scale * 0.75:
+            break
+        fs = max(7.0 * scale * 0.75, fs * 0.94)
+    sym_w = min(0.09, 2.2 * fs / (w_pt * col_w) * col_w * 1.0) if columns > 1 else min(0.12, 2.6 * fs / w_pt)
+    for col, members in enumerate(flow):
+        x, y = col * col_w, 1.0
+        for i in members:
+            for kind, value in blocks[i]:
+                if kind == "heading":
+                    ax.text(x, y - row / 2, value, fontsize=fs * 1.05, fontweight="bold", va="center", ha="left")
+                elif kind == "note":
+                    ax.text(x, y - row / 2, value, fontsize=fs * 0.86, color=PALETTE.muted, va="center", ha="left",
+                            style="italic")
+                else:
+                    _legend_symbol(ax, value, x, y - row, sym_w, row, scale * fs / (7.0 * scale))
+                    ax.text(x + sym_w + 0.012, y - row / 2, value.label, fontsize=fs, va="center", ha="left")
+                y -= row
+            y -= row * 0.6
+    return ax
+
+
+def _legend_blocks(sections: Sequence[LegendSection], chars: int) -> list[list[tuple[str, Any]]]:
+    """The rows of each section: its heading, its entries, its notes wrapped to ``chars``."""
     blocks = []
     for s in sections:
         lines: list[tuple[str, Any]] = [("heading", s.heading)]
@@ -531,29 +693,22 @@ def legend(
         for note in s.notes:
             lines += [("note", t) for t in textwrap.wrap(note, int(chars * 1.12))]
         blocks.append(lines)
+    return blocks
+
+
+def _legend_flow(blocks: Sequence[Sequence[Any]], columns: int) -> list[list[int]]:
+    """Which blocks go in which column: in order, a new column when one is full enough."""
     total = sum(len(b) + 0.6 for b in blocks)
     per_col = max(total / columns, max((len(b) for b in blocks), default=0))
-    col, y, used = 0, 1.0, 0.0
-    sym_w = 0.085 / col_w * col_w if columns > 1 else 0.085
-    sym_w = min(0.09, 2.2 * fs / (w_pt * col_w) * col_w * 1.0) if columns > 1 else min(0.12, 2.6 * fs / w_pt)
-    for lines in blocks:
-        if used > 0 and used + len(lines) > per_col + 0.5 and col < columns - 1:
-            col, y, used = col + 1, 1.0, 0.0
-        x = col * col_w
-        for kind, value in lines:
-            if kind == "heading":
-                ax.text(x, y - row / 2, value, fontsize=fs * 1.05, fontweight="bold", va="center", ha="left")
-            elif kind == "note":
-                ax.text(x, y - row / 2, value, fontsize=fs * 0.86, color=PALETTE.muted, va="center", ha="left",
-                        style="italic")
-            else:
-                _legend_symbol(ax, value, x, y - row, sym_w, row, scale)
-                ax.text(x + sym_w + 0.012, y - row / 2, value.label, fontsize=fs, va="center", ha="left")
-            y -= row
-            used += 1
-        y -= row * 0.6
-        used += 0.6
-    return ax
+    flow: list[list[int]] = [[]]
+    used = 0.0
+    for i, lines in enumerate(blocks):
+        if used > 0 and used + len(lines) > per_col + 0.5 and len(flow) < columns:
+            flow.append([])
+            used = 0.0
+        flow[-1].append(i)
+        used += len(lines) + 0.6
+    return flow
 
 
 def _legend_symbol(ax: Any, d: Drawable, x: float, y: float, w: float, h: float, scale: float) -> None:
@@ -745,6 +900,7 @@ def choropleth(
             many = len(areas) > 30
             area_labels(ax, areas["area"].to_list(), shown, scale=pg.scale, fontsize=4.6 if many else 7.2,
                         only_if_room=many, weight="normal" if many else "bold")
+        place_point_labels(ax, pg.scale)
         scale_bar(ax, pg.scale)
         north_arrow(ax, pg.scale)
         own = [d_ for d_ in drawables if d_.group == heading]
