@@ -1,15 +1,20 @@
 """Progress bars for long work: a tqdm bar in notebooks and terminals, silence elsewhere.
 
-Loading a city, exposure on large inputs, hotspots and report generation
-take seconds to minutes; they report their steps through :func:`steps`. A
-bar is shown when someone is watching — standard error is a terminal, or
-the code runs in a Jupyter kernel — and never in scripts whose output goes
-to a file, in CI, or when the caller passes ``progress=False``.
+Loading a city (:meth:`lagesbild.City.from_config`, :func:`lagesbild.demo`),
+exposure (:func:`lagesbild.analysis.exposure`) and drawing maps
+(:mod:`lagesbild.maps`) report their steps through :func:`steps`, and so
+can hotspots and report generation. A bar is shown when someone is
+watching — standard error is a terminal, or the code runs in a Jupyter
+kernel — and only once the work has taken half a second (:data:`DELAY`),
+so quick work on small inputs shows nothing. Scripts whose output goes to
+a file, CI, and callers passing ``progress=False`` never get one.
 
 tqdm is a dependency of the package (one pure-Python wheel with no
-dependencies of its own), so bars need no extra. ``LAGESBILD_PROGRESS=0``
-turns every bar off and ``LAGESBILD_PROGRESS=1`` forces them on (a bar
-then goes to standard error even when it is not a terminal).
+dependencies of its own), so bars need no extra. In Jupyter the bar is
+tqdm's widget when ipywidgets is installed, else the text bar.
+``LAGESBILD_PROGRESS=0`` turns every bar off and ``LAGESBILD_PROGRESS=1``
+forces them on, at once (a bar then goes to standard error even when it
+is not a terminal).
 
 Examples
 --------
@@ -29,9 +34,23 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["interactive", "steps", "track"]
+__all__ = ["DELAY", "interactive", "steps", "track"]
 
 T = TypeVar("T")
+
+#: Seconds of work before a bar appears (unless it is asked for with ``progress=True``
+#: or ``LAGESBILD_PROGRESS=1``).
+DELAY = 0.5
+
+
+def _forced() -> bool | None:
+    """``LAGESBILD_PROGRESS``: ``True`` (always), ``False`` (never) or ``None`` (not set)."""
+    value = os.environ.get("LAGESBILD_PROGRESS", "").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    return None
 
 
 def interactive() -> bool:
@@ -39,11 +58,9 @@ def interactive() -> bool:
 
     ``LAGESBILD_PROGRESS`` overrides it (``0``: never, ``1``: always).
     """
-    forced = os.environ.get("LAGESBILD_PROGRESS", "").strip().lower()
-    if forced in ("0", "false", "no", "off"):
-        return False
-    if forced in ("1", "true", "yes", "on"):
-        return True
+    forced = _forced()
+    if forced is not None:
+        return forced
     if "ipykernel" in sys.modules:
         try:
             from IPython import get_ipython
@@ -105,21 +122,26 @@ def steps(total: int | None, desc: str, *, progress: bool | None = None, unit: s
         What is being done, in Swedish as the rest of the output
         (``"Läser in staden"``).
     progress
-        ``None``: a bar when someone is watching (:func:`interactive`);
-        ``False``: never; ``True``: when someone is watching (a bar is
-        never forced into a log file).
+        ``None``: a bar when someone is watching (:func:`interactive`) and
+        the work has taken :data:`DELAY` seconds; ``False``: never;
+        ``True``: at once when someone is watching (a bar is never forced
+        into a log file; ``LAGESBILD_PROGRESS=1`` does that).
     unit
         What a step is called.
 
     Yields
     ------
     object
-        With ``update(n=1)``, ``set_postfix_str(text)`` and ``n``.
+        With ``update(n=1)``, ``set_postfix_str(text)``, ``total`` (may be
+        set once known) and ``n``.
     """
     if not _enabled(progress):
         yield _Silent(total)
         return
-    bar = _bar_class()(total=total, desc=desc, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True)
+    delay = 0.0 if progress is True or _forced() else DELAY
+    bar = _bar_class()(
+        total=total, desc=desc, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True, delay=delay
+    )
     try:
         yield bar
     finally:

@@ -30,6 +30,7 @@ from lagesbild.layer import Layer
 from lagesbild.maps import _geom
 from lagesbild.maps.overlays import Drawable, Overlay, View
 from lagesbild.maps.style import BOKEH_MARKERS, PALETTE, area_display_name, format_number
+from lagesbild.progress import steps
 
 if TYPE_CHECKING:
     from lagesbild.city import City
@@ -229,6 +230,7 @@ def explore(
     mode: str = "open",
     tiles: str | None = None,
     title: str | None = None,
+    progress: bool | None = None,
 ) -> InteractiveMap:
     """A web map of the city in one HTML file: areas (a choropleth when given a column), water, overlays.
 
@@ -258,6 +260,10 @@ def explore(
         the map; the default is none, so the page needs no network.
     title
         The page's title.
+    progress
+        A progress bar, one step per layer: ``None`` (default) when
+        someone is watching and it takes a while, ``False`` never,
+        ``True`` at once (:mod:`lagesbild.progress`).
 
     Returns
     -------
@@ -284,39 +290,6 @@ def explore(
     if (table is None) != (column is None):
         msg = "explore: give both table= and column= for a choropleth, or neither"
         raise InvalidArgumentError(msg)
-    drawables: list[Drawable] = []
-    heading = ""
-    if table is not None and column is not None:
-        drawables, heading = choropleth_drawables(
-            city, table, column, year=year, level=level, key=key, scheme=scheme, k=k, label=label, unit=unit,
-            tolerance=5.0,
-        )
-    else:
-        areas = area_layer(city, year=year, level=level)
-        geoms = _geom.for_display(_geom.shapes(areas), 5.0)
-        drawables.append(
-            Drawable(
-                "Stadsdelsområden" if level == "stadsdelsomrade" else "Stadsdelar", "polygon", geoms, "Områden",
-                fill=PALETTE.land, edge="#8a8a8a", width=0.6, zorder=1.0,
-                tooltips=pl.DataFrame({"Område": [area_display_name(a) for a in areas["area"].to_list()]}),
-            )
-        )
-    if level == "stadsdelsomrade":
-        # The areas' names, at the point of each furthest from its edges (not in the legend, always shown).
-        areas = area_layer(city, year=year, level=level)
-        spots = [_geom.label_point(g) for g in _geom.shapes(areas)]
-        keep = [i for i, lp in enumerate(spots) if lp is not None]
-        drawables.append(
-            Drawable("Namn", "label", np.array([shapely.Point(spots[i][0], spots[i][1]) for i in keep], dtype=object),
-                     "Områden", edge=PALETTE.text, size=8.0, zorder=15.0, legend=False,
-                     texts=[area_display_name(areas["area"][i]) for i in keep], name="namn")
-        )
-    bounds = _geom.union_bounds(_geom.shapes(area_layer(city, year=year, level="stadsdelsomrade")))
-    water = _water(city, _geom.padded(bounds or (0, 0, 1, 1), 0.02), 5.0)
-    for w in water:
-        w.legend = True
-        w.group = "Bakgrund"
-    drawables += water
     if overlays is None:
         chosen: list[Overlay] = [ov.flood(city, h.name) for h in flood_hazards(city)]
         chosen += [ov.routes(city, h.name, zones=True) for h in route_hazards(city)]
@@ -324,17 +297,58 @@ def explore(
             chosen.append(ov.facilities(city, year, count_by="stadsdelsomrade"))
     else:
         chosen = list(overlays)
-    view = View(clip=None, tolerance=2.0, mode=mode, year=year)
-    notes = []
-    for o in chosen:
-        drawables += o.drawables(view)
-        notes += o.notes(view)
-    from lagesbild.maps.static import sources_text
+    with steps(2 + len(chosen), "Ritar kartan", progress=progress) as bar:
+        bar.set_postfix_str("områdena och vattnet")
+        drawables: list[Drawable] = []
+        heading = ""
+        if table is not None and column is not None:
+            drawables, heading = choropleth_drawables(
+                city, table, column, year=year, level=level, key=key, scheme=scheme, k=k, label=label, unit=unit,
+                tolerance=5.0,
+            )
+        else:
+            areas = area_layer(city, year=year, level=level)
+            geoms = _geom.for_display(_geom.shapes(areas), 5.0)
+            drawables.append(
+                Drawable(
+                    "Stadsdelsområden" if level == "stadsdelsomrade" else "Stadsdelar", "polygon", geoms, "Områden",
+                    fill=PALETTE.land, edge="#8a8a8a", width=0.6, zorder=1.0,
+                    tooltips=pl.DataFrame({"Område": [area_display_name(a) for a in areas["area"].to_list()]}),
+                )
+            )
+        if level == "stadsdelsomrade":
+            # The areas' names, at the point of each furthest from its edges (not in the legend, always shown).
+            areas = area_layer(city, year=year, level=level)
+            spots = [_geom.label_point(g) for g in _geom.shapes(areas)]
+            keep = [i for i, lp in enumerate(spots) if lp is not None]
+            points = np.array([shapely.Point(spots[i][0], spots[i][1]) for i in keep], dtype=object)
+            drawables.append(
+                Drawable("Namn", "label", points, "Områden", edge=PALETTE.text, size=8.0, zorder=15.0, legend=False,
+                         texts=[area_display_name(areas["area"][i]) for i in keep], name="namn")
+            )
+        bounds = _geom.union_bounds(_geom.shapes(area_layer(city, year=year, level="stadsdelsomrade")))
+        water = _water(city, _geom.padded(bounds or (0, 0, 1, 1), 0.02), 5.0)
+        for w in water:
+            w.legend = True
+            w.group = "Bakgrund"
+        drawables += water
+        bar.update()
+        view = View(clip=None, tolerance=2.0, mode=mode, year=year)
+        notes = []
+        for o in chosen:
+            bar.set_postfix_str(o.title)
+            drawables += o.drawables(view)
+            notes += o.notes(view)
+            bar.update()
+        from lagesbild.maps.static import sources_text
 
-    version = "Öppen version" if mode == "open" else "INTERN VERSION – får inte spridas"
-    note = "\n".join([f"{sources_text(city)} · Rapportår {year} · {version}", *notes])
-    name = title or (heading or f"{city.name} {year}") + (" – INTERN" if mode == "internal" else "")
-    return render(drawables, title=name, crs=city.crs, tiles=tiles, note=note)
+        version = "Öppen version" if mode == "open" else "INTERN VERSION – får inte spridas"
+        note = "\n".join([f"{sources_text(city)} · Rapportår {year} · {version}", *notes])
+        name = title or (heading or f"{city.name} {year}") + (" – INTERN" if mode == "internal" else "")
+        bar.set_postfix_str("sidan")
+        page = render(drawables, title=name, crs=city.crs, tiles=tiles, note=note)
+        bar.update()
+        return page
 
 
 def explore_layer(

@@ -31,12 +31,14 @@ from lagesbild.maps.static import (
     legend_sections,
     map_axes,
     north_arrow,
+    overlay_drawables,
     page,
     place_point_labels,
     scale_bar,
     tolerance,
 )
 from lagesbild.maps.style import PALETTE, area_display_name
+from lagesbild.progress import steps
 
 if TYPE_CHECKING:
     from lagesbild.city import City
@@ -126,6 +128,7 @@ def risk_map(
     orientation: str = "portrait",
     hazards: Sequence[str] | None = None,
     title: str | None = None,
+    progress: bool | None = None,
 ) -> Map:
     """A risk map of one stadsdelsområde, ready to print on A4 or A3.
 
@@ -162,6 +165,10 @@ def risk_map(
         The hazards to draw, by name (default: all of the city file).
     title
         The page's title (default: the area's name and the hazards).
+    progress
+        A progress bar, one step per layer drawn: ``None`` (default) when
+        someone is watching and it takes a while, ``False`` never,
+        ``True`` at once (:mod:`lagesbild.progress`).
 
     Returns
     -------
@@ -192,79 +199,86 @@ def risk_map(
             known = ", ".join(city.settings.hazards) or "none"
             msg = f"risk_map: no hazard {', '.join(sorted(unknown))} (hazards: {known})"
             raise InvalidArgumentError(msg)
-    listed, counted = risk_table(city, name, year=year, mode=mode)
+    n_overlays = len(floods) + len(routes) + (city.settings.facilities is not None)
+    with steps(3 + n_overlays, "Ritar riskkartan", progress=progress) as bar:
+        bar.set_postfix_str("anläggningar i riskområde")
+        listed, counted = risk_table(city, name, year=year, mode=mode)
+        bar.update()
+        bar.set_postfix_str("områdena och vattnet")
+        sdo = area_layer(city, year=year, level="stadsdelsomrade")
+        sdo_geoms = _geom.shapes(sdo)
+        sdo_names = sdo["area"].to_list()
+        target = sdo_geoms[sdo_names.index(name)]
+        sd = stadsdel_layer(city)
+        units = city.organisation(year)
+        members = set(units.filter(pl.col("sdo_namn") == name)["stadsdel"].cast(pl.String).to_list())
+        sd_names = sd["area"].to_list()
+        inside = np.array([n in members for n in sd_names])
+        words = [_hazard_word(h) for h in (*floods, *routes)]
+        heading = title or f"{name}: {' och '.join(dict.fromkeys(words))}" if words else (title or name)
 
-    sdo = area_layer(city, year=year, level="stadsdelsomrade")
-    sdo_geoms = _geom.shapes(sdo)
-    sdo_names = sdo["area"].to_list()
-    target = sdo_geoms[sdo_names.index(name)]
-    sd = stadsdel_layer(city)
-    units = city.organisation(year)
-    members = set(units.filter(pl.col("sdo_namn") == name)["stadsdel"].cast(pl.String).to_list())
-    sd_names = sd["area"].to_list()
-    inside = np.array([n in members for n in sd_names])
-    words = [_hazard_word(h) for h in (*floods, *routes)]
-    heading = title or f"{name}: {' och '.join(dict.fromkeys(words))}" if words else (title or name)
-
-    with drawing():
-        portrait = orientation == "portrait"
-        pg = page(size, orientation, side=0.34 if portrait else 0.42)
-        header(
-            pg,
-            heading,
-            f"Riskkarta för stadsdelsområdet {year} · samhällsviktig verksamhet i riskområde, numrerad mot tabellen",
-            mode,
-        )
-        bounds = _geom.padded(_geom.union_bounds([target]) or (0, 0, 1, 1), 0.05)
-        ax = map_axes(pg, bounds)
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
-        view_box = (x0, y0, x1, y1)
-        tol = tolerance(ax)
-        sd_shown = _geom.for_display(_geom.shapes(sd), tol, view_box)
-        sdo_shown = _geom.for_display(sdo_geoms, tol, view_box)
-        is_target = np.array([n == name for n in sdo_names])
-        drawables: list[Drawable] = [
-            Drawable("grannar", "polygon", sdo_shown[~is_target], "Bakgrund", fill=PALETTE.context,
-                     edge="#ffffff", width=0.8, zorder=1.0, legend=False),
-            Drawable("stadsdelar", "polygon", sd_shown[inside], "Bakgrund", fill=PALETTE.land, edge="#c9c6bd",
-                     width=0.5, zorder=1.0, legend=False),
-        ]
-        drawables += _water(city, view_box, tol)
-        view = View(clip=view_box, tolerance=tol, mode=mode, year=year)
-        chosen = [overlays.flood(city, h.name) for h in floods] + [
-            overlays.routes(city, h.name, zones=True) for h in routes
-        ]
-        numbers = {(n, x, y): nr for nr, n, x, y in listed.select("nr", "namn", "x", "y").iter_rows()}
-        if city.settings.facilities is not None:
-            chosen.append(overlays.facilities(city, year, only_at_risk=True, within=[name], numbers=numbers))
-        made = [(o, view) for o in chosen]
-        for o, v in made:
-            drawables += o.drawables(v)
-        for d in drawables:
-            draw(ax, d, pg.scale)
-        # The area's outline over everything, and the neighbours' outlines.
-        draw(ax, Drawable("gräns", "polygon", np.array([_geom.for_display(np.array([target], dtype=object), tol)[0]],
-                                                       dtype=object), "Bakgrund", fill=None,
-                          edge=PALETTE.edge_dark, width=1.6, zorder=7.5, legend=False), pg.scale)
-        area_labels(ax, [n for n, i in zip(sd_names, inside, strict=True) if i], sd_shown[inside], scale=pg.scale,
-                    fontsize=6.0, only_if_room=True, colour="#555555", zorder=7.8)
-        area_labels(ax, [n for n, t in zip(sdo_names, is_target, strict=True) if not t], sdo_shown[~is_target],
-                    scale=pg.scale, fontsize=7.5, only_if_room=True, colour="#8a8a8a", weight="bold")
-        place_point_labels(ax, pg.scale)
-        scale_bar(ax, pg.scale)
-        north_arrow(ax, pg.scale)
-        sections = legend_sections([d for d in drawables if d.group != "Bakgrund"], made)
-        sx, sy, sw, sh = pg.side_box
-        if portrait:
-            legend_box = (sx, sy, sw * 0.36, sh)
-            table_box = (sx + sw * 0.39, sy, sw * 0.61, sh)
-        else:
-            legend_box = (sx, sy + sh * 0.53, sw, sh * 0.47)
-            table_box = (sx, sy, sw, sh * 0.51)
-        legend(pg.figure, legend_box, sections, columns=1 if portrait else 2, scale=pg.scale * 0.9)
-        _table(pg.figure, table_box, listed, counted, mode, pg.scale)
-        footer(pg, city, year, mode)
+        with drawing():
+            portrait = orientation == "portrait"
+            pg = page(size, orientation, side=0.34 if portrait else 0.42)
+            header(
+                pg,
+                heading,
+                f"Riskkarta för stadsdelsområdet {year} · "
+                "samhällsviktig verksamhet i riskområde, numrerad mot tabellen",
+                mode,
+            )
+            bounds = _geom.padded(_geom.union_bounds([target]) or (0, 0, 1, 1), 0.05)
+            ax = map_axes(pg, bounds)
+            x0, x1 = ax.get_xlim()
+            y0, y1 = ax.get_ylim()
+            view_box = (x0, y0, x1, y1)
+            tol = tolerance(ax)
+            sd_shown = _geom.for_display(_geom.shapes(sd), tol, view_box)
+            sdo_shown = _geom.for_display(sdo_geoms, tol, view_box)
+            is_target = np.array([n == name for n in sdo_names])
+            drawables: list[Drawable] = [
+                Drawable("grannar", "polygon", sdo_shown[~is_target], "Bakgrund", fill=PALETTE.context,
+                         edge="#ffffff", width=0.8, zorder=1.0, legend=False),
+                Drawable("stadsdelar", "polygon", sd_shown[inside], "Bakgrund", fill=PALETTE.land, edge="#c9c6bd",
+                         width=0.5, zorder=1.0, legend=False),
+            ]
+            drawables += _water(city, view_box, tol)
+            bar.update()
+            view = View(clip=view_box, tolerance=tol, mode=mode, year=year)
+            chosen = [overlays.flood(city, h.name) for h in floods] + [
+                overlays.routes(city, h.name, zones=True) for h in routes
+            ]
+            numbers = {(n, x, y): nr for nr, n, x, y in listed.select("nr", "namn", "x", "y").iter_rows()}
+            if city.settings.facilities is not None:
+                chosen.append(overlays.facilities(city, year, only_at_risk=True, within=[name], numbers=numbers))
+            made = [(o, view) for o in chosen]
+            drawables += overlay_drawables(made, bar)
+            bar.set_postfix_str("namn, tabell och teckenförklaring")
+            for d in drawables:
+                draw(ax, d, pg.scale)
+            # The area's outline over everything, and the neighbours' outlines.
+            outline = _geom.for_display(np.array([target], dtype=object), tol)
+            draw(ax, Drawable("gräns", "polygon", outline, "Bakgrund", fill=None, edge=PALETTE.edge_dark, width=1.6,
+                              zorder=7.5, legend=False), pg.scale)
+            area_labels(ax, [n for n, i in zip(sd_names, inside, strict=True) if i], sd_shown[inside], scale=pg.scale,
+                        fontsize=6.0, only_if_room=True, colour="#555555", zorder=7.8)
+            area_labels(ax, [n for n, t in zip(sdo_names, is_target, strict=True) if not t], sdo_shown[~is_target],
+                        scale=pg.scale, fontsize=7.5, only_if_room=True, colour="#8a8a8a", weight="bold")
+            place_point_labels(ax, pg.scale)
+            scale_bar(ax, pg.scale)
+            north_arrow(ax, pg.scale)
+            sections = legend_sections([d for d in drawables if d.group != "Bakgrund"], made)
+            sx, sy, sw, sh = pg.side_box
+            if portrait:
+                legend_box = (sx, sy, sw * 0.36, sh)
+                table_box = (sx + sw * 0.39, sy, sw * 0.61, sh)
+            else:
+                legend_box = (sx, sy + sh * 0.53, sw, sh * 0.47)
+                table_box = (sx, sy, sw, sh * 0.51)
+            legend(pg.figure, legend_box, sections, columns=1 if portrait else 2, scale=pg.scale * 0.9)
+            _table(pg.figure, table_box, listed, counted, mode, pg.scale)
+            footer(pg, city, year, mode)
+            bar.update()
     return Map(pg.figure, ax, mode=mode, title=heading, table=listed.drop("x", "y"))
 
 

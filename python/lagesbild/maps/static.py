@@ -48,6 +48,7 @@ from lagesbild.maps.style import (
     format_range,
     sequential,
 )
+from lagesbild.progress import steps
 
 if TYPE_CHECKING:
     from lagesbild.city import City
@@ -765,6 +766,16 @@ def _classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, list
     return np.array([remap[int(v)] for v in c.yb]), [edges[i] for i in used]
 
 
+def overlay_drawables(made: Sequence[tuple[Overlay, View]], bar: Any) -> list[Drawable]:
+    """What each overlay draws in its view, the progress bar (:func:`lagesbild.progress.steps`) told of each."""
+    out: list[Drawable] = []
+    for o, v in made:
+        bar.set_postfix_str(o.title)
+        out += o.drawables(v)
+        bar.update()
+    return out
+
+
 def choropleth(
     city: City,
     table: pl.DataFrame,
@@ -785,6 +796,7 @@ def choropleth(
     mode: str = "open",
     size: str = "A4",
     orientation: str = "portrait",
+    progress: bool | None = None,
 ) -> Map:
     """A choropleth: any per-area column, classed, with a legend a planner reads without help.
 
@@ -838,6 +850,10 @@ def choropleth(
         (says "INTERN" on the map; overlays draw protected facilities).
     size, orientation
         ``"A4"`` or ``"A3"``, ``"portrait"`` or ``"landscape"``.
+    progress
+        A progress bar, one step per layer drawn: ``None`` (default) when
+        someone is watching and it takes a while, ``False`` never,
+        ``True`` at once (:mod:`lagesbild.progress`).
 
     Returns
     -------
@@ -870,7 +886,8 @@ def choropleth(
     year, level, mode = check_args("choropleth", year, level, mode)
     areas = area_layer(city, year=year, level=level)
 
-    with drawing():
+    with drawing(), steps(3 + len(overlays), "Ritar kartan", progress=progress) as bar:
+        bar.set_postfix_str("områdena")
         side = 0.2 if orientation == "portrait" else 0.27
         pg = page(size, orientation, side=side)
         geoms = _geom.shapes(areas)
@@ -885,11 +902,14 @@ def choropleth(
         header(pg, name, subtitle or _subtitle(level, year, scheme), mode)
         shown = drawables[0].geoms if drawables and drawables[0].name == "__all__" else _geom.for_display(geoms, tol)
         drawables = [d for d in drawables if d.name != "__all__"]
+        bar.update()
+        bar.set_postfix_str("vattnet")
         drawables += _water(city, bounds, tol)
+        bar.update()
         view = View(clip=bounds, tolerance=tol, mode=mode, year=year)
         made = [(o, view) for o in overlays]
-        for o, v in made:
-            drawables += o.drawables(v)
+        drawables += overlay_drawables(made, bar)
+        bar.set_postfix_str("namn och teckenförklaring")
         for d_ in drawables:
             draw(ax, d_, pg.scale)
         # The areas' outlines over the overlays, thin, so the areas stay readable under them.
@@ -908,6 +928,7 @@ def choropleth(
         sections += legend_sections([d_ for d_ in drawables if d_.group != heading], made)
         legend(pg.figure, pg.side_box, sections, columns=3 if pg.portrait else 1, scale=pg.scale)
         footer(pg, city, year, mode)
+        bar.update()
     return Map(pg.figure, ax, mode=mode, title=name)
 
 
