@@ -8,7 +8,7 @@ first call on the freshly loaded city (cold: the engine's checks and
 indexes are built, and the analyses' derived layers) and a repeated call
 (warm). Part 2 builds a city of the 117 real stadsdelar with 1 M seeded
 facility points and seeded routes of 100 k vertices in all, and times
-`exposure` once, in a child process so its peak memory (RSS) is its own.
+`exposure` once, at a tenth of that and at the whole, each in a child process so its peak memory (RSS) is its own.
 The figures go in the README's benchmark section with date and machine.
 """
 
@@ -169,14 +169,18 @@ def main() -> None:
     demo()
     if args.demo_only:
         return
-    folder = ROOT / "benchmarks" / "data" / "analyses"
-    make_scale_city(folder, args.facilities, args.vertices)
-    out = subprocess.run([sys.executable, "-c", SCALE, str(folder)], capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    print(
-        f"exposure, {args.facilities:,} facilities and {args.vertices:,} route vertices: "
-        f"{result['exposure_s']:.2f} s (city load {result['load_s']:.2f} s), peak {result['peak_mb']:.0f} MB"
-    )
+    # Two sizes, a tenth and the whole, to show how the time grows.
+    for share in (0.1, 1.0):
+        n, v = int(args.facilities * share), int(args.vertices * share)
+        folder = ROOT / "benchmarks" / "data" / f"analyses-{n}"
+        make_scale_city(folder, n, v)
+        out = subprocess.run([sys.executable, "-c", SCALE, str(folder)], capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"exposure, {n:,} facilities and {v:,} route vertices: "
+            f"{result['exposure_s']:.2f} s (city load {result['load_s']:.2f} s), peak {result['peak_mb']:.0f} MB, "
+            f"load avg {os.getloadavg()[0]:.2f}"
+        )
     print(f"(this process: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 

@@ -6,12 +6,15 @@ city, then answers with the engine the questions a risk analyst starts from,
 per stadsdelsområde in the organisation in force for the report year:
 
 - incidents per stadsdelsområde and theme (``assign``);
-- land and water below each Mälaren flood level (``overlay_area``);
-- critical facilities in each flood zone and within the risk-handling
-  distance of a dangerous-goods route (``assign``, ``within_distance``);
-- dangerous-goods route length per class (``length_within``).
+- per hazard of the city file (``[hazards.NAME]``): flooded land and
+  residents at each flood level, route length per class and residents in
+  each zone of the risk-handling distance (:func:`~lagesbild.analysis.exposure`);
+- critical facilities inside a flood zone or a route zone, by category
+  (:func:`~lagesbild.analysis.facilities_at_risk`, open mode: protected
+  facilities are not listed).
 
 Counts under the city's small-count threshold are shown suppressed.
+:func:`write_maps` draws the job's maps (``lagesbild demo --maps DIR``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import time
 
 import polars as pl
 
+from lagesbild.analysis import exposure, facilities_at_risk
 from lagesbild.city import City, demo
-from lagesbild.engine import assign, length_within, overlay_area, within_distance
+from lagesbild.engine import assign
 
 __all__ = ["run", "write_maps"]
 
@@ -78,53 +82,8 @@ def _run(config: str | None, year: int | None) -> str:
         out += ["", f"Incidents {year} per stadsdelsområde and theme (fewer than {hide} shown as <{hide}):",
                 str(_suppress(table, counted, hide))]
 
-    if "oversvamning" in city.layers:
-        flood = city.layer("oversvamning")
-        level = city.flood.column
-        ov = overlay_area(flood, areas, zone_key=level, area_key=sdo)
-        wide = ov.with_columns((pl.col("area_m2") / 1e6).round(3).alias("km2")).pivot(
-            on=level, index=sdo, values="km2"
-        ).fill_null(0.0).sort(sdo)
-        out += ["", "Land and water below each Mälaren level (km², RH 2000):", str(wide)]
-
-    if "samhallsviktig_verksamhet" in city.layers:
-        fac = city.layer("samhallsviktig_verksamhet")
-        attrs = fac.attributes.with_columns(assign(fac, areas, key=sdo).alias(sdo))
-        if "oversvamning" in city.layers:
-            flood = city.layer("oversvamning")
-            level = city.flood.column
-            # The lowest level whose zone holds the facility: zones ordered by level.
-            order = flood.attributes.with_row_index("_i").sort(level)["_i"].to_list()
-            attrs = attrs.with_columns(assign(fac, flood.take(order), key=level).alias("flood_level"))
-        if "farligt_gods" in city.layers:
-            routes = city.layer("farligt_gods")
-            dist = city.risk_distance.distance_m
-            near = within_distance(fac, routes, dist, key=routes.columns[0])
-            attrs = attrs.with_columns(near["within"].alias("near_route"), near["distance_m"].alias("route_m"))
-            dist_text = f"{dist:g} m"
-        exposed = attrs.group_by("kategori").agg(
-            pl.len().alias("antal"),
-            *(
-                [pl.col("flood_level").is_not_null().sum().alias("i översvämningszon")]
-                if "flood_level" in attrs.columns
-                else []
-            ),
-            *(
-                [pl.col("near_route").sum().alias(f"inom {dist_text} från farligt gods")]
-                if "near_route" in attrs.columns
-                else []
-            ),
-        ).sort(["antal", "kategori"], descending=[True, False])
-        out += ["", "Critical facilities by category: in a flood zone, and near a dangerous-goods route:", str(exposed)]
-
-    if "farligt_gods" in city.layers:
-        routes = city.layer("farligt_gods")
-        klass = "klass" if "klass" in routes.columns else routes.columns[0]
-        lw = length_within(routes, areas, line_key=klass, area_key=sdo)
-        wide = lw.with_columns((pl.col("length_m") / 1000).round(2).alias("km")).pivot(
-            on=klass, index=sdo, values="km"
-        ).fill_null(0.0).sort(sdo)
-        out += ["", "Dangerous-goods routes per stadsdelsområde (km):", str(wide)]
+    if city.settings.hazards:
+        out += _hazards(city, year)
     out += ["", f"Done in {time.perf_counter() - t0:.2f} s."]
     return "\n".join(out) + "\n"
 
@@ -166,3 +125,62 @@ def write_maps(folder: str, config: str | None = None, year: int = 2025, area: s
     for ext in ("png", "svg", "pdf"):
         written.append(r.save(out / f"riskkarta_{slug}_{year}.{ext}"))
     return [str(p) for p in written]
+
+
+def _hazards(city: City, year: int) -> list[str]:
+    """Exposure per stadsdelsområde and hazard, and the facilities inside the zones."""
+    out: list[str] = []
+    e = exposure(city, year=year)
+    hidden = f"<{city.settings.suppression.min_count}"
+
+    def shown(col: str, scale: float = 1.0, digits: int = 0) -> pl.Expr:
+        value = (pl.col("value") / scale).round(digits)
+        text = value.cast(pl.Int64).cast(pl.String) if digits == 0 else value.cast(pl.String)
+        return pl.when(pl.col("suppressed")).then(pl.lit(hidden)).otherwise(text).alias(col)
+
+    for h in city.settings.hazards.values():
+        mine = e.filter(pl.col("hazard") == h.name)
+        if h.kind == "flood":
+            land = mine.filter(pl.col("measure") == "flooded_land_m2").with_columns(shown("ha", scale=1e4, digits=1))
+            people = mine.filter(pl.col("measure") == "residents_est").with_columns(shown("boende"))
+            table = (
+                land.select("area", "band", "ha")
+                .join(people.select("area", "band", "boende"), on=["area", "band"], how="left")
+                .pivot(on="band", index="area", values=["ha", "boende"])
+                .sort("area")
+            )
+            title = f"Hazard {h.name!r}: flooded land (ha) and estimated residents below each flood level (RH 2000):"
+        else:
+            length = (
+                mine.filter(pl.col("measure") == "route_length_m")
+                .with_columns((pl.col("value") / 1000).round(2).alias("km"))
+                .pivot(on="category", index="area", values="km")
+                .fill_null(0.0)
+            )
+            people = (
+                mine.filter(pl.col("measure") == "residents_est")
+                .with_columns(shown("boende"))
+                .pivot(on="band", index="area", values="boende")
+            )
+            people = people.rename({c: f"boende zon {c}" for c in people.columns if c != "area"})
+            table = length.join(people, on="area", how="full", coalesce=True).sort("area")
+            title = (
+                f"Hazard {h.name!r}: route length per class (km, tunnels left out) and estimated residents per zone:"
+            )
+        out += ["", title, str(table)]
+
+    if city.settings.facilities is not None:
+        f = facilities_at_risk(city, year=year)
+        inside = []
+        for h in city.settings.hazards.values():
+            col = f"{h.name}_band" if h.kind == "flood" else f"{h.name}_zone"
+            inside.append(pl.col(col).is_not_null().sum().alias(f"inom {h.name}"))
+        by_kind = f.group_by("category").agg(pl.len().alias("antal"), *inside)
+        by_kind = by_kind.sort(["antal", "category"], descending=[True, False]).rename({"category": "kategori"})
+        out += [
+            "",
+            "Critical facilities by category, and how many lie inside a flood zone or a route's risk-handling "
+            "distance (protected facilities not listed):",
+            str(by_kind),
+        ]
+    return out

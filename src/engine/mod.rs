@@ -29,6 +29,8 @@ pub mod grid;
 pub mod index;
 /// Matching pairs under a predicate: [`sjoin`].
 pub mod join;
+/// Buffers as GEOS builds them: offset curves, and the region they wind around.
+mod offset;
 /// Shared areas and pieces of two polygon layers, and line lengths within areas.
 pub mod overlay;
 /// The engine's thread pool: [`set_threads`], [`threads`].

@@ -136,7 +136,9 @@ def test_transformations_are_logged(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_layer_contents(city: lb.City) -> None:
     assert sorted(city.layer("vatten")["namn"].to_list()) == ["Mälaren", "Saltsjön", "Övriga sjöar och vattendrag"]
-    assert city.flood_levels() == [1.36, 1.5, 2.7]
+    assert city.flood_levels() == city.flood_levels("malaren") == [1.36, 1.5, 2.7]
+    with pytest.raises(lb.InvalidArgumentError, match=r"no flood hazard 'farligt_gods' \(flood hazards: 'malaren'\)"):
+        city.flood_levels("farligt_gods")
     routes = city.layer("farligt_gods")
     assert set(routes["klass"].unique()) == {"primär", "sekundär", "järnväg"}
     assert routes.attributes.schema["tunnel"] == pl.Boolean
@@ -204,3 +206,8 @@ def test_cli_summarises_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2007-01-01 – 2020-06-30: 14 stadsdelsområden" in out
     assert "EPSG:4326 → EPSG:3011" in out
     assert "findings: 19 overlaps" in out
+    assert "hazard 'malaren': flood zones in 'oversvamning' by 'niva_m': 1.36 < 1.5 < 2.7" in out
+    assert (
+        "hazard 'farligt_gods': routes in 'farligt_gods' by 'klass', risk distance 150 m "
+        "(A 0–30 m, B 30–70 m, C 70–150 m), tunnels ('tunnel') left out"
+    ) in out

@@ -347,7 +347,9 @@ fn buffer_of_a_line_turning_back_on_itself() {
 /// A polygon with a spike of no width (a triangle with a 26 m sliver out
 /// along one edge and back, its tip's return vertex on that edge to
 /// rounding): the buffer is the triangle's united with the spike's, as
-/// if the spike were a line. geo's polygon buffer alone lost 3 % of it.
+/// if the spike were a line, but for where the arcs' vertices fall (the
+/// tip is rounded by a fillet of almost half a turn, the line's end by a
+/// cap of exactly half). geo's polygon buffer lost 3 % of it.
 /// Shrunk, the spike takes away what is within the distance of it.
 #[test]
 fn buffer_of_a_polygon_with_a_spike_of_no_width() {
@@ -377,7 +379,7 @@ fn buffer_of_a_polygon_with_a_spike_of_no_width() {
     )
     .unsigned_area();
     assert!(
-        (grown[0] - union).abs() < 1e-9 * union,
+        (grown[0] - union).abs() < 1e-5 * union,
         "{} vs {union}",
         grown[0]
     );

@@ -109,7 +109,7 @@ def screen(city: City, site: Any, *, radius_m: float = 500.0, mode: str = "open"
     >>> city = lb.demo()
     >>> s = screen(city, shapely.box(152_000, 6_578_500, 152_200, 6_578_700))
     >>> s.site["stadsdelar"][0].to_list()
-    ['KUNGSHOLMEN']
+    ['LÅNGHOLMEN']
     """
     if mode not in ("open", "internal"):
         msg = f"screen: mode must be 'open' or 'internal', not {mode!r}"

@@ -504,7 +504,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
     >>> config, problems = parse_config(p)
     >>> for problem in problems:
     ...     print(problem.key, "|", problem.message)
-    areas | unknown key 'fiel' (did you mean 'file'?); known keys: file, layer, crs, encoding, key, code
+    areas | unknown key 'fiel' (did you mean 'file'?); known keys: file, layer, crs, encoding, key, code, water
     areas | the key 'file' is required
     suppression.min_count | must be an integer, not a string ('5')
     """

@@ -165,8 +165,7 @@ def summary(city: City) -> str:
     tables:
       befolkning  (in memory)  8 rows  years 2022, 2023  by stadsdel (stadsdel)
     settings:
-      risk distance: 150 m (A 0–30 m, B 30–70 m, C 70–150 m)
-      flood levels: (no flood layer)
+      hazards: (none)
       small counts: fewer than 5 are suppressed
       tolerances: overlaps 10 m², gaps 10 m²
     findings: 0 overlaps (0.00 m² in all), 0 gaps (0.00 m² in all), all within the tolerances
