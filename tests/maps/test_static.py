@@ -186,6 +186,28 @@ def test_each_listed_facility_has_its_own_number_on_the_map(city) -> None:
     assert sorted(numbers) == m.table["nr"].to_list()
 
 
+@pytest.mark.parametrize("mode", ["open", "internal"])
+def test_no_area_name_or_count_box_hides_a_facility(city, mode) -> None:
+    """Every marker's centre lies outside every stadsdel name and count box (measured on the drawn figure)."""
+    from lagesbild.maps.static import _labels_of
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    m = maps.risk_map(city, "Hägersten-Älvsjö", year=2025, mode=mode)
+    canvas = FigureCanvasAgg(m.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    centres = [m.ax.transData.transform((x, y)) for x, y, _, _ in _labels_of(m.ax).markers]
+    assert len(centres) > 40
+    names = [t for t in m.ax.texts if not isinstance(t, Annotation) and t.get_text()]
+    boxes = [t for t in m.ax.texts if isinstance(t, Annotation) and t.get_bbox_patch() is not None]
+    assert len(names) > 10 and (mode == "internal" or boxes)
+    for t in names + boxes:
+        extent = (t.get_bbox_patch() or t).get_window_extent(renderer)
+        hidden = [c for c in centres if extent.contains(*c)]
+        assert not hidden, f"{t.get_text()!r} hides {len(hidden)} facility marker(s)"
+
+
 def test_choropleth_hatches_withheld_areas_and_explains(city) -> None:
     table = pl.DataFrame(
         {

@@ -379,16 +379,17 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
         xs = np.array([g.x for g in d.geoms])
         ys = np.array([g.y for g in d.geoms])
         if d.kind == "count":
+            size = 6.2 * scale
             for x, y, t in zip(xs, ys, d.texts or [], strict=False):
+                half_w, half_h = 0.5 * size * len(t) + 2, size / 2 + 2
+                ox, oy = _count_offset(ax, x, y, half_w, half_h, scale)
                 ax.annotate(
-                    t, (x, y), xytext=(0, -9 * scale), textcoords="offset points", ha="center", va="center",
-                    fontsize=6.2 * scale, color=PALETTE.text, zorder=d.zorder,
+                    t, (x, y), xytext=(ox, oy), textcoords="offset points", ha="center", va="center",
+                    fontsize=size, color=PALETTE.text, zorder=d.zorder,
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": d.edge,
                           "linewidth": 0.6},
                 )
-                size = 6.2 * scale
-                _labels_of(ax).obstacle(x, y, (-0.5 * size * len(t) - 2, -9 * scale - size / 2 - 2),
-                                        (0.5 * size * len(t) + 2, -9 * scale + size / 2 + 2))
+                _labels_of(ax).obstacle(x, y, (ox - half_w, oy - half_h), (ox + half_w, oy + half_h))
             return
         ax.scatter(xs, ys, marker=d.marker, s=(d.size * scale) ** 2, c=[fills[0]] * n if n else [],
                    edgecolors=d.edge, linewidths=d.width, zorder=d.zorder, gid=_gid(d))
@@ -397,6 +398,22 @@ def draw(ax: Any, d: Drawable, scale: float = 1.0) -> None:
         for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
             text = d.texts[i] if d.texts is not None else ""
             labels.marker(x, y, radius, text)
+
+
+def _count_offset(ax: Any, x: float, y: float, half_w: float, half_h: float, scale: float) -> tuple[float, float]:
+    """Where a count box goes (points from its area's name): below the name, or the nearest place hiding no marker."""
+    markers = _labels_of(ax).markers
+    choices = [(0.0, -9.0), (0.0, 9.0), (0.0, -18.0), (0.0, 18.0), (16.0, -9.0), (-16.0, -9.0), (0.0, -27.0)]
+    choices = [(ox * scale, oy * scale) for ox, oy in choices]
+    if not markers:
+        return choices[0]
+    per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)
+    for ox, oy in choices:
+        cx, cy = x + ox * per_pt, y + oy * per_pt
+        if not any(abs(mx - cx) < (half_w + r) * per_pt and abs(my - cy) < (half_h + r) * per_pt
+                   for mx, my, r, _ in markers):
+            return ox, oy
+    return choices[0]
 
 
 # -- numbers beside the points -------------------------------------------------------------
@@ -592,14 +609,50 @@ def area_labels(
             if half_width_pt * per_pt > room * 1.15 or 0.7 * size * per_pt > room * 1.2:
                 continue
         label = text if not only_if_room or 0.6 * size * len(text) * per_pt <= 2 * room else _wrap_name(text)
+        lines = label.split("\n")
+        half_w, half_h = 0.31 * size * max(len(t) for t in lines), 0.6 * size * len(lines)
+        x, y = _clear_of_markers(ax, g, x, y, half_w * per_pt, half_h * per_pt)
         ax.text(x, y, label, ha="center", va="center", fontsize=size, fontweight=weight,
                 color=colour or PALETTE.text, zorder=zorder, linespacing=0.95,
                 path_effects=[withStroke(linewidth=2.2 * scale, foreground="white")])
-        lines = label.split("\n")
-        half_w, half_h = 0.31 * size * max(len(t) for t in lines), 0.6 * size * len(lines)
         _labels_of(ax).obstacle(x, y, (-half_w, -half_h), (half_w, half_h))
         placed += 1
     return placed
+
+
+def _clear_of_markers(ax: Any, area: Any, x: float, y: float, half_w: float, half_h: float) -> tuple[float, float]:
+    """Where an area's name hides no marker: its place, or one nearby that is clear and still inside the area.
+
+    Sizes are map units. Clear means off every marker, count box and name
+    drawn so far. The name moves up or down by up to three of its heights,
+    and sideways by up to half its width; where no such place is clear (or
+    nothing is near its name), it stays.
+    """
+    state = _labels_of(ax)
+    if not state.markers and not state.obstacles:
+        return x, y
+    per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)
+    boxes = [(mx - r * per_pt, my - r * per_pt, mx + r * per_pt, my + r * per_pt) for mx, my, r, _ in state.markers]
+    boxes += [(ox + lo[0] * per_pt, oy + lo[1] * per_pt, ox + hi[0] * per_pt, oy + hi[1] * per_pt)
+              for ox, oy, lo, hi in state.obstacles]
+    b = np.array(boxes, dtype=float).reshape(-1, 4)
+
+    def clear(cx: float, cy: float) -> bool:
+        return not bool(np.any((b[:, 0] < cx + half_w) & (b[:, 2] > cx - half_w)
+                               & (b[:, 1] < cy + half_h) & (b[:, 3] > cy - half_h)))
+
+    if clear(x, y):
+        return x, y
+    near = [(dx * half_w, dy * half_h) for dy in (1.2, -1.2, 2.4, -2.4, 3.6, -3.6) for dx in (0.0, 0.5, -0.5)]
+    further = [(dx * half_w, dy * half_h) for dy in (0.0, 4.8, -4.8) for dx in (1.0, -1.0)]
+    # Wholly inside the area if it can be; else with its middle inside.
+    for inside, shifts in ((shapely.contains, near), (shapely.contains, further), (None, near + further)):
+        for dx, dy in shifts:
+            cx, cy = x + dx, y + dy
+            box = shapely.box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            if clear(cx, cy) and (inside(area, box) if inside else shapely.contains_xy(area, cx, cy)):
+                return cx, cy
+    return x, y
 
 
 def _wrap_name(text: str) -> str:
