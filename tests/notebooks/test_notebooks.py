@@ -32,3 +32,5 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert "to_crs" in text  # the refusal to measure degrees
     else:
         assert images >= 1  # the maps show inline
+        html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        assert "Geografiskt områdesansvar" in html  # områdesansvar shown as its small map and table

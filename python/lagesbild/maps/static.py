@@ -739,10 +739,10 @@ def legend(
 
 
 def _legend_blocks(sections: Sequence[LegendSection], chars: int) -> list[list[tuple[str, Any]]]:
-    """The rows of each section: its heading, its entries, its notes wrapped to ``chars``."""
+    """The rows of each section: its heading and notes wrapped to ``chars`` (the bold heading to fewer), its entries."""
     blocks = []
     for s in sections:
-        lines: list[tuple[str, Any]] = [("heading", s.heading)]
+        lines: list[tuple[str, Any]] = [("heading", t) for t in textwrap.wrap(s.heading, int(chars * 0.88))]
         lines += [("item", d) for d in s.items]
         for note in s.notes:
             lines += [("note", t) for t in textwrap.wrap(note, int(chars * 1.12))]
