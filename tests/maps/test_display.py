@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import shapely
 from lagesbild.analysis import omradesansvar, screen
-from lagesbild.maps._display import FACILITY
+from lagesbild.maps._display import FACILITY, HIGHLIGHT
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 import hazard_city  # noqa: E402
@@ -28,7 +28,8 @@ def test_omradesansvar_shows_its_areas_and_a_row_each(astad) -> None:
     assert page.count("<svg") == 1 and page.count("<path") == 2
     assert "Geografiskt områdesansvar" in page and "Väster" in page and "Öster" in page
     one = result.for_area("Öster")._repr_html_()
-    assert "Gemensam gräns med" in one and "Väster (2,0 km)" in one and "grannar ljusare" in one
+    assert "Gemensam gräns med" in one and re.search(r">Väster</td><td[^>]*>2,0 km</td>", one)
+    assert one.count(f'fill="{HIGHLIGHT}"') == 1 and f'fill="{HIGHLIGHT}"' not in page  # the area marked, alone
 
 
 def _facility_dots(page: str) -> int:

@@ -31,6 +31,8 @@ MAX_FEATURES = 5_000
 SIZE = 360
 #: The colour of the facilities near a screened site.
 FACILITY = "#0072B2"
+#: The colour of the areas a result is about, among the others.
+HIGHLIGHT = "#feb24c"
 
 
 def _shapely() -> Any:
@@ -243,14 +245,17 @@ def omradesansvar_html(result: Any) -> str:
         chosen = np.array([x in names for x in all_names])
         near = set(n["neighbour"].to_list())
         context = np.array([x in near and x not in names for x in all_names])
+        some = not chosen.all()
         parts = [
             Part(geoms[~chosen & ~context], fill=PALETTE.context, stroke="#ffffff", width=0.6),
-            Part(geoms[context], fill="#ebe9e2", stroke="#ffffff", width=0.6),
-            Part(geoms[chosen], fill=PALETTE.land, stroke="#555555", width=0.6),
+            Part(geoms[context], fill=PALETTE.land, stroke="#b8b8b2", width=0.6),
+            # The areas of the result stand out when they are not all of them.
+            Part(geoms[chosen], fill=HIGHLIGHT if some else PALETTE.land,
+                 stroke=PALETTE.edge_dark if some else "#555555", width=1.2 if some else 0.6),
         ]
         drawn, note = svg(parts)
-        if not chosen.all():
-            note = "; ".join(x for x in ("grannar ljusare", note) if x)
+        if some:
+            note = "; ".join(x for x in ("området orange, grannarna ljusa", note) if x)
     hazards = h.select(
         "area", pl.concat_str([pl.col("hazard"), pl.col("band").fill_null(pl.col("category"))], separator=" ")
         .alias("what")
@@ -272,11 +277,12 @@ def omradesansvar_html(result: Any) -> str:
         numeric=(1, 2, 3, 4),
     )
     if len(names) == 1 and n.height:
-        shared = ", ".join(
-            f"{area_display_name(r['neighbour'])} ({format_number(r['shared_boundary_m'] / 1000, 1)} km)"
+        shared = [
+            [area_display_name(r["neighbour"]), f"{format_number(r['shared_boundary_m'] / 1000, 1)} km"]
             for r in n.sort("shared_boundary_m", descending=True).iter_rows(named=True)
-        )
-        table += _rows([("Gemensam gräns med", shared)])
+        ]
+        shared_table = _table(["Gemensam gräns med", "Längd"], shared, numeric=(1,))
+        table += f'<div style="margin-top:8px">{shared_table}</div>'
     title = '<div style="font-weight:bold;margin-bottom:4px">Geografiskt områdesansvar</div>'
     return _box(drawn, note, title + table)
 
