@@ -1,13 +1,11 @@
 //! Small geometry helpers shared by the readers, the layer and the engine:
-//! type names, finiteness and validity problems with their location.
+//! type names, finiteness, empty parts and validity problems with their
+//! location.
 
-use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::validation::{
-    InvalidGeometry, InvalidGeometryCollection, InvalidMultiPolygon, InvalidPolygon, RingRole,
-};
-use geo::{CoordsIter, Validation};
-use geo_types::{Coord, Geometry, Line, LineString, Polygon};
-use rstar::{RTree, RTreeObject, AABB};
+use geo::CoordsIter;
+use geo_types::{Coord, Geometry, LineString, Polygon};
+
+pub mod validity;
 
 /// One validity problem of a feature ([`crate::Layer::validity_report`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -103,196 +101,97 @@ pub fn try_for_each_coord_mut<E>(
     }
 }
 
-/// Every validity problem of one geometry, each with a location where it has one.
+/// Every validity problem of one geometry, each with a location where it
+/// has one: the full OGC check as GEOS makes it (see [`validity`]), in
+/// `O(n log n)` however large the geometry.
+///
+/// ```
+/// use geo_types::{polygon, Geometry};
+/// use lagesbild::geom::problems;
+///
+/// // A hole touching the shell at two points cuts the interior in two.
+/// let cut = polygon!(
+///     exterior: [(x: 0.0, y: 60.0), (x: 0.0, y: 0.0), (x: 60.0, y: 0.0), (x: 60.0, y: 60.0)],
+///     interiors: [[(x: 0.0, y: 40.0), (x: 20.0, y: 20.0), (x: 60.0, y: 20.0)]],
+/// );
+/// let found = problems(3, &Geometry::Polygon(cut));
+/// assert_eq!(found.len(), 1);
+/// assert!(found[0].reason.contains("interior is disconnected"));
+/// assert_eq!(found[0].feature, 3);
+/// // A flat polygon runs back along itself.
+/// let flat = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 20.0, y: 0.0)];
+/// assert!(problems(0, &Geometry::Polygon(flat))[0].reason.contains("self-intersection"));
+/// ```
 pub fn problems(feature: usize, g: &Geometry<f64>) -> Vec<Problem> {
-    let errors = g.validation_errors();
-    errors
+    validity::check(g)
         .into_iter()
-        .map(|e| {
-            let at = locate(g, &e);
-            Problem {
-                feature,
-                reason: e.to_string(),
-                x: at.map(|c| c.x),
-                y: at.map(|c| c.y),
-            }
+        .map(|(reason, at)| Problem {
+            feature,
+            reason,
+            x: at.map(|c| c.x),
+            y: at.map(|c| c.y),
         })
         .collect()
 }
 
-/// Geometries with more coordinates than this get [`fast_problem`] in the
-/// engine rather than the full (quadratic in the number of rings) check.
-pub const FULL_CHECK_LIMIT: usize = 20_000;
+/// True when `g` has no validity problem ([`problems`]).
+pub fn is_valid(g: &Geometry<f64>) -> bool {
+    validity::check(g).is_empty()
+}
 
-/// The first place where two edges of one geometry cross or run along each
-/// other, found with an R-tree in `O(n log n)`: the check that matters for
-/// the engine's even-odd reading of rings, affordable on polygons of
-/// hundreds of thousands of vertices. (Rings that merely touch at a vertex
-/// are allowed, as in OGC validity; nesting of disjoint rings is not checked.)
-pub fn fast_problem(feature: usize, g: &Geometry<f64>) -> Option<Problem> {
-    if let Some((_, c)) = first_non_finite(g) {
-        return Some(Problem {
-            feature,
-            reason: format!("non-finite coordinate ({}, {})", c.x, c.y),
-            x: None,
-            y: None,
-        });
-    }
-    let mut segs: Vec<Seg> = Vec::new();
-    let mut ring_of: Vec<(usize, usize)> = Vec::new(); // (ring, position in ring)
-    let mut ring_len: Vec<usize> = Vec::new();
-    let mut add_ring = |r: &LineString<f64>, segs: &mut Vec<Seg>| {
-        let k = ring_len.len();
-        let n = r.0.len().saturating_sub(1);
-        ring_len.push(n);
-        for (i, l) in r.lines().enumerate() {
-            if l.start != l.end {
-                ring_of.push((k, i));
-                segs.push(Seg(segs.len(), l));
-            }
-        }
-    };
-    let mut polys: Vec<&Polygon<f64>> = Vec::new();
+/// True when `g` is empty: a line or ring without points, a polygon
+/// without an exterior, a multi-geometry or collection without non-empty
+/// parts.
+pub fn is_empty(g: &Geometry<f64>) -> bool {
     match g {
-        Geometry::Polygon(p) => polys.push(p),
-        Geometry::MultiPolygon(m) => polys.extend(m.0.iter()),
-        _ => return None,
-    }
-    for p in polys {
-        add_ring(p.exterior(), &mut segs);
-        for r in p.interiors() {
-            add_ring(r, &mut segs);
-        }
-    }
-    let tree = RTree::bulk_load(segs.iter().map(|s| Seg(s.0, s.1)).collect());
-    for s in &segs {
-        let env = s.envelope();
-        for t in tree.locate_in_envelope_intersecting(&env) {
-            if t.0 <= s.0 {
-                continue;
-            }
-            let ((ra, ia), (rb, ib)) = (ring_of[s.0], ring_of[t.0]);
-            let neighbours = ra == rb && {
-                let n = ring_len[ra];
-                ia.abs_diff(ib) == 1 || (ia.min(ib) == 0 && ia.max(ib) + 1 == n)
-            };
-            match line_intersection(s.1, t.1) {
-                Some(LineIntersection::SinglePoint {
-                    intersection,
-                    is_proper,
-                }) => {
-                    let at_vertex = [s.1.start, s.1.end].contains(&intersection)
-                        || [t.1.start, t.1.end].contains(&intersection);
-                    if is_proper || (!neighbours && !at_vertex) {
-                        return Some(Problem {
-                            feature,
-                            reason: "rings cross (self-intersection)".into(),
-                            x: Some(intersection.x),
-                            y: Some(intersection.y),
-                        });
-                    }
-                }
-                Some(LineIntersection::Collinear { intersection }) => {
-                    return Some(Problem {
-                        feature,
-                        reason: "ring edges run along each other".into(),
-                        x: Some(intersection.start.x),
-                        y: Some(intersection.start.y),
-                    });
-                }
-                None => {}
-            }
-        }
-    }
-    None
-}
-
-fn locate(g: &Geometry<f64>, e: &InvalidGeometry) -> Option<Coord<f64>> {
-    match (g, e) {
-        (Geometry::Polygon(p), InvalidGeometry::InvalidPolygon(pe)) => locate_in_polygon(p, pe),
-        (Geometry::MultiPolygon(mp), InvalidGeometry::InvalidMultiPolygon(me)) => match me {
-            InvalidMultiPolygon::InvalidPolygon(i, pe) => {
-                mp.0.get(i.0).and_then(|p| locate_in_polygon(p, pe))
-            }
-            InvalidMultiPolygon::ElementsOverlaps(i, j)
-            | InvalidMultiPolygon::ElementsTouchOnALine(i, j) => {
-                let (a, b) = (mp.0.get(i.0)?, mp.0.get(j.0)?);
-                crossing(a.exterior(), b.exterior(), false)
-                    .or_else(|| b.exterior().0.first().copied())
-            }
-        },
-        (Geometry::GeometryCollection(gc), InvalidGeometry::InvalidGeometryCollection(ge)) => {
-            let InvalidGeometryCollection::InvalidGeometry(i, inner) = ge;
-            gc.0.get(i.0).and_then(|g| locate(g, inner))
-        }
-        _ => g.coords_iter().find(|c| c.x.is_finite() && c.y.is_finite()),
+        Geometry::Point(_) | Geometry::Line(_) | Geometry::Rect(_) | Geometry::Triangle(_) => false,
+        Geometry::LineString(l) => l.0.is_empty(),
+        Geometry::Polygon(p) => p.exterior().0.is_empty(),
+        Geometry::MultiPoint(m) => m.0.is_empty(),
+        Geometry::MultiLineString(m) => m.0.iter().all(|l| l.0.is_empty()),
+        Geometry::MultiPolygon(m) => m.0.iter().all(|p| p.exterior().0.is_empty()),
+        Geometry::GeometryCollection(c) => c.0.iter().all(is_empty),
     }
 }
 
-fn ring<'a>(p: &'a Polygon<f64>, role: &RingRole) -> Option<&'a LineString<f64>> {
-    match role {
-        RingRole::Exterior => Some(p.exterior()),
-        RingRole::Interior(i) => p.interiors().get(*i),
-    }
-}
-
-fn locate_in_polygon(p: &Polygon<f64>, e: &InvalidPolygon) -> Option<Coord<f64>> {
-    match e {
-        InvalidPolygon::SelfIntersection(r) => {
-            let r = ring(p, r)?;
-            crossing(r, r, true).or_else(|| r.0.first().copied())
-        }
-        InvalidPolygon::NonFiniteCoord(..) => None,
-        InvalidPolygon::IntersectingRingsOnALine(a, b)
-        | InvalidPolygon::IntersectingRingsOnAnArea(a, b) => {
-            let (a, b) = (ring(p, a)?, ring(p, b)?);
-            crossing(a, b, false).or_else(|| b.0.first().copied())
-        }
-        InvalidPolygon::TooFewPointsInRing(r)
-        | InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => {
-            ring(p, r)?.0.first().copied()
-        }
-    }
-}
-
-struct Seg(usize, Line<f64>);
-
-impl RTreeObject for Seg {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(
-            [self.1.start.x, self.1.start.y],
-            [self.1.end.x, self.1.end.y],
-        )
-    }
-}
-
-/// The first point where a segment of `a` meets a segment of `b`. With
-/// `same`, `a` and `b` are one closed ring and neighbouring segments, which
-/// share a vertex, do not count.
-fn crossing(a: &LineString<f64>, b: &LineString<f64>, same: bool) -> Option<Coord<f64>> {
-    let n = a.0.len().saturating_sub(1);
-    let tree = RTree::bulk_load(a.lines().enumerate().map(|(i, l)| Seg(i, l)).collect());
-    let mut best: Option<(usize, usize, Coord<f64>)> = None;
-    for (j, lb) in b.lines().enumerate() {
-        let env = AABB::from_corners([lb.start.x, lb.start.y], [lb.end.x, lb.end.y]);
-        for s in tree.locate_in_envelope_intersecting(&env) {
-            let i = s.0;
-            if same && (i == j || i.abs_diff(j) == 1 || (i.min(j) == 0 && i.max(j) + 1 == n)) {
-                continue;
-            }
-            let at = match line_intersection(s.1, lb) {
-                Some(LineIntersection::SinglePoint { intersection, .. }) => intersection,
-                Some(LineIntersection::Collinear { intersection }) => intersection.start,
-                None => continue,
-            };
-            let key = (i.min(j), i.max(j));
-            if best.is_none_or(|(bi, bj, _)| key < (bi, bj)) {
-                best = Some((key.0, key.1, at));
-            }
+/// Leave out the empty parts of a multi-geometry or collection (and the
+/// empty holes of a polygon), as GEOS ignores them (`MULTILINESTRING ((10 0, 10 10), EMPTY)` is the line
+/// `(10 0, 10 10)` to every operation). A geometry all of whose parts are
+/// empty stays, empty.
+///
+/// ```
+/// use geo_types::{line_string, Geometry, LineString, MultiLineString};
+/// use lagesbild::geom::drop_empty_parts;
+///
+/// let line = line_string![(x: 10.0, y: 0.0), (x: 10.0, y: 10.0)];
+/// let mut g = Geometry::MultiLineString(MultiLineString(vec![line.clone(), LineString(vec![])]));
+/// drop_empty_parts(&mut g);
+/// assert_eq!(g, Geometry::MultiLineString(MultiLineString(vec![line])));
+/// ```
+pub fn drop_empty_parts(g: &mut Geometry<f64>) {
+    fn drop_empty_holes(p: &mut Polygon<f64>) {
+        if p.interiors().iter().any(|r| r.0.is_empty()) {
+            let (exterior, mut holes) =
+                std::mem::replace(p, Polygon::new(LineString(vec![]), vec![])).into_inner();
+            holes.retain(|r| !r.0.is_empty());
+            *p = Polygon::new(exterior, holes);
         }
     }
-    best.map(|(_, _, c)| c)
+    match g {
+        Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.is_empty()) => {
+            m.0.retain(|l| !l.0.is_empty())
+        }
+        Geometry::Polygon(p) => drop_empty_holes(p),
+        Geometry::MultiPolygon(m) => {
+            m.0.retain(|p| !p.exterior().0.is_empty());
+            m.0.iter_mut().for_each(drop_empty_holes);
+        }
+        Geometry::GeometryCollection(c) => {
+            c.0.iter_mut().for_each(drop_empty_parts);
+            c.0.retain(|g| !is_empty(g));
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ const SHOWN: usize = 5;
 pub struct Summary {
     pub path: String,
     pub format: &'static str,
+    /// How the geometry is stored, where the format has several ways
+    /// (GeoParquet: the column, Parquet's geospatial type, the version).
+    pub storage: Option<String>,
     pub layer: Option<String>,
     pub crs: Option<String>,
     pub count: usize,
@@ -29,12 +32,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of_layer(path: &Path, format: Format, sub: Option<String>, layer: &Layer) -> Summary {
+    fn of_layer(
+        path: &Path,
+        format: Format,
+        sub: Option<String>,
+        layer: &Layer,
+    ) -> Result<Summary> {
         let valid = layer.is_valid();
         let invalid = valid.iter().filter(|v| !**v).count();
-        Summary {
+        let storage = match format {
+            Format::GeoParquet => Some(io::geoparquet::describe(path)?),
+            _ => None,
+        };
+        Ok(Summary {
             path: path.display().to_string(),
             format: format.name(),
+            storage,
             layer: sub,
             crs: Some(layer.crs().to_string()),
             count: layer.len(),
@@ -53,7 +66,7 @@ impl Summary {
             } else {
                 Vec::new()
             },
-        }
+        })
     }
 }
 
@@ -73,17 +86,12 @@ pub fn summarise(path: &Path, opts: &ReadOptions) -> Result<Vec<Summary>> {
                     layer: Some(l.clone()),
                     ..allow.clone()
                 };
-                Ok(Summary::of_layer(
-                    path,
-                    format,
-                    Some(l),
-                    &io::read(path, &o)?,
-                ))
+                Summary::of_layer(path, format, Some(l), &io::read(path, &o)?)
             })
             .collect(),
         Format::Xlsx => table_summary(path, format, &opts.table),
         Format::Csv => match io::read(path, &allow) {
-            Ok(layer) => Ok(vec![Summary::of_layer(path, format, None, &layer)]),
+            Ok(layer) => Ok(vec![Summary::of_layer(path, format, None, &layer)?]),
             Err(crate::Error::Format { detail, .. })
                 if detail.starts_with("no coordinate columns") =>
             {
@@ -96,7 +104,7 @@ pub fn summarise(path: &Path, opts: &ReadOptions) -> Result<Vec<Summary>> {
             format,
             opts.layer.clone(),
             &io::read(path, &allow)?,
-        )]),
+        )?]),
     }
 }
 
@@ -105,6 +113,7 @@ fn table_summary(path: &Path, format: Format, opts: &TableOptions) -> Result<Vec
     Ok(vec![Summary {
         path: path.display().to_string(),
         format: format.name(),
+        storage: None,
         layer: opts.sheet.clone(),
         crs: None,
         count: df.height(),
@@ -128,6 +137,9 @@ impl fmt::Display for Summary {
             writeln!(f, "  layer:       {l}")?;
         }
         writeln!(f, "  format:      {}", self.format)?;
+        if let Some(s) = &self.storage {
+            writeln!(f, "  storage:     {s}")?;
+        }
         match &self.crs {
             Some(c) => writeln!(f, "  CRS:         {c}")?,
             None => writeln!(f, "  CRS:         (a table without geometry)")?,

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use geo::{Area, BoundingRect, Euclidean, Length, Validation};
+use geo::{Area, BoundingRect, Euclidean, Length};
 use geo_types::{Geometry, Rect};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -44,13 +44,20 @@ pub struct Layer {
 
 impl Layer {
     /// A layer from geometries and attributes with one row per geometry.
+    /// Empty parts of multi-geometries and collections are left out, as GEOS
+    /// ignores them ([`geom::drop_empty_parts`]).
     pub fn new(
         name: impl Into<String>,
-        geometries: Vec<Option<Geometry<f64>>>,
+        mut geometries: Vec<Option<Geometry<f64>>>,
         attributes: DataFrame,
         crs: Crs,
     ) -> Result<Layer> {
         let name = name.into();
+        geometries
+            .par_iter_mut()
+            .with_min_len(1 << 12)
+            .flatten()
+            .for_each(geom::drop_empty_parts);
         let attributes = if attributes.width() == 0 {
             DataFrame::empty_with_height(geometries.len())
         } else {
@@ -278,14 +285,12 @@ impl Layer {
             .collect())
     }
 
-    /// Whether each feature's geometry is valid (null geometries are valid).
+    /// Whether each feature's geometry is valid by the OGC rules, as GEOS
+    /// decides (null and empty geometries are valid; see [`geom::problems`]).
     pub fn is_valid(&self) -> Vec<bool> {
         self.geometries
             .par_iter()
-            .map(|g| {
-                g.as_ref()
-                    .is_none_or(|g| g.is_valid() && geom::all_finite(g))
-            })
+            .map(|g| g.as_ref().is_none_or(geom::is_valid))
             .collect()
     }
 
@@ -376,10 +381,11 @@ fn geom_length(g: &Geometry<f64>) -> f64 {
         Geometry::LineString(l) => Euclidean.length(l),
         Geometry::MultiLineString(l) => Euclidean.length(l),
         Geometry::Polygon(p) => ring_lengths(p),
-        Geometry::MultiPolygon(mp) => mp.iter().map(ring_lengths).sum(),
+        // Folded from +0: an empty sum of floats is -0.
+        Geometry::MultiPolygon(mp) => mp.iter().fold(0.0, |m, p| m + ring_lengths(p)),
         Geometry::Rect(r) => ring_lengths(&r.to_polygon()),
         Geometry::Triangle(t) => ring_lengths(&t.to_polygon()),
-        Geometry::GeometryCollection(gc) => gc.iter().map(geom_length).sum(),
+        Geometry::GeometryCollection(gc) => gc.iter().fold(0.0, |m, g| m + geom_length(g)),
     }
 }
 

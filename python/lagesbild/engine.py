@@ -10,6 +10,14 @@ on two layers refuses two different CRSs with a :class:`CrsError` naming
 both and the fix (``to_crs``). A point DataFrame is taken to be in the other
 layer's CRS unless ``crs=`` says otherwise, in which case its coordinates
 are transformed first.
+
+Geometries are taken as GEOS takes them: empty parts of a multi-geometry
+are ignored, polygons get the full OGC validity check (invalid ones are
+refused with an :class:`InvalidGeometryError` naming the feature), and
+predicates are decided on the input coordinates. A GeometryCollection is
+refused by every operation, naming the layer and the feature: make it one
+Polygon, MultiPolygon, MultiLineString or MultiPoint, or one feature per
+member.
 """
 
 from __future__ import annotations

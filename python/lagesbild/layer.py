@@ -436,7 +436,27 @@ class Layer:
         return pl.DataFrame([_wire.f64_series("x", bx), _wire.f64_series("y", by)])
 
     def is_valid(self) -> pl.Series:
-        """Whether each feature's geometry is valid (OGC rules; null geometries are valid)."""
+        """Whether each feature's geometry is valid, by the OGC rules as GEOS decides.
+
+        Polygons get the full check however large they are (rings that do
+        not cross, touch or run back along themselves, holes inside their
+        shell and not inside each other, parts not inside each other, an
+        interior in one piece); lines need two distinct points; null and
+        empty geometries, and empty parts, are valid.
+
+        Returns
+        -------
+        polars.Series
+            Boolean, named ``is_valid``, one value per feature.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> cut = shapely.Polygon([(0, 60), (0, 0), (60, 0), (60, 60)], [[(0, 40), (20, 20), (60, 20)]])
+        >>> df = pl.DataFrame({"geometry": [shapely.to_wkb(shapely.box(0, 0, 1, 1)), shapely.to_wkb(cut)]})
+        >>> lb.Layer.from_polars(df, crs=3011).is_valid().to_list()
+        [True, False]
+        """
         return pl.Series("is_valid", self._inner.is_valid(), dtype=pl.Boolean)
 
     def validity_report(self) -> pl.DataFrame:

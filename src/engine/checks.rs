@@ -4,7 +4,7 @@
 //! features are needed, and invalid polygons. Each names the layer, the
 //! feature and the fix.
 
-use geo_types::{Coord, Geometry, MultiPolygon};
+use geo_types::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::geom::{self, Problem};
@@ -64,29 +64,46 @@ pub(crate) fn non_empty(layer: &Layer, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// A polygonal geometry as a multipolygon (`None` for points and lines; a
-/// collection counts when all its members are polygonal).
+/// A polygonal geometry as a multipolygon (`None` for points, lines and
+/// collections).
 pub(crate) fn as_multipolygon(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
     Some(match g {
         Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
         Geometry::MultiPolygon(m) => m.clone(),
         Geometry::Rect(r) => MultiPolygon(vec![r.to_polygon()]),
         Geometry::Triangle(t) => MultiPolygon(vec![t.to_polygon()]),
-        Geometry::GeometryCollection(c) => {
-            let mut out = Vec::new();
-            for g in c.iter() {
-                out.extend(as_multipolygon(g)?.0);
-            }
-            MultiPolygon(out)
-        }
         _ => return None,
     })
 }
 
+/// Refuse a GeometryCollection, naming the layer and the feature: the
+/// engine does not answer for a collection as the union of its members
+/// (two polygons of one collection sharing an edge, or overlapping), so it
+/// takes none rather than answer part by part.
+pub(crate) fn refuse_collections(layer: &Layer, what: &str) -> Result<()> {
+    match layer
+        .geometries()
+        .iter()
+        .position(|g| matches!(g, Some(Geometry::GeometryCollection(_))))
+    {
+        Some(feature) => Err(Error::InvalidGeometry {
+            layer: layer.name().to_string(),
+            feature,
+            reason: format!(
+                "{what} does not take a GeometryCollection (its members would be answered one by one, not as their union); \
+                 make it one Polygon, MultiPolygon, MultiLineString or MultiPoint (for example with shapely's union_all) \
+                 or split it into one feature per member (explode)"
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The polygons of an area layer, one (possibly empty) multipolygon per
-/// feature; a null geometry never matches. Points and lines are refused,
-/// naming the feature.
+/// feature; a null geometry never matches. Points, lines and collections
+/// are refused, naming the feature.
 pub(crate) fn polygons(layer: &Layer, what: &str) -> Result<Vec<MultiPolygon<f64>>> {
+    refuse_collections(layer, what)?;
     layer
         .geometries()
         .iter()
@@ -138,22 +155,17 @@ pub fn point_coords(points: &Layer, what: &str) -> Result<(Vec<f64>, Vec<f64>)> 
     Ok((xs, ys))
 }
 
-/// Finds the first crossing among the features flagged large.
-pub(crate) type Crossing<'a> =
-    dyn Fn(&[bool]) -> Option<(usize, Coord<f64>, &'static str)> + Sync + 'a;
-
 /// Refuse an area layer with an invalid polygon (self-intersection,
-/// bow-tie, ring crossing, non-finite coordinate), naming the first one.
-/// Ring orientation does not matter and is not a problem.
-///
-/// Features up to [`geom::FULL_CHECK_LIMIT`] coordinates get the full OGC
-/// validity check; larger ones (whose full check costs time quadratic in
-/// their rings) get `crossing`: given which features are large, the first
-/// large feature whose edges cross, from the index built over them. The
-/// verdict is kept with the layer, so a layer is checked once however many
-/// operations use it.
-pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
-    let found = areas.checked(|| first_problem(areas, crossing));
+/// bow-tie, ring crossing, misnested rings, disconnected interior,
+/// non-finite coordinate), naming the first one. Ring orientation does not
+/// matter and is not a problem. Every polygon gets the full OGC check
+/// ([`geom::problems`], `O(n log n)` however large). The verdict is kept
+/// with the layer, so a layer is checked once however many operations use
+/// it.
+pub(crate) fn refuse_invalid(areas: &Layer) -> Result<()> {
+    let found = areas.checked(|| {
+        first_invalid(areas, &|_| true).map(|p| (p.feature, repair_advice(&p.reason, p.x.zip(p.y))))
+    });
     if let Some((feature, reason)) = found {
         return Err(Error::InvalidGeometry {
             layer: areas.name().to_string(),
@@ -164,34 +176,21 @@ pub(crate) fn refuse_invalid(areas: &Layer, crossing: &Crossing) -> Result<()> {
     Ok(())
 }
 
-fn first_problem(areas: &Layer, crossing: &Crossing) -> Option<(usize, String)> {
-    let limit = geom::FULL_CHECK_LIMIT;
-    let big: Vec<bool> = areas
-        .geometries()
-        .iter()
-        .map(|g| {
-            g.as_ref()
-                .is_some_and(|g| geo::CoordsIter::coords_count(g) > limit)
-        })
-        .collect();
-    let small = super::install(|| {
-        areas
+/// The first problem among the polygonal features `keep` selects.
+fn first_invalid(layer: &Layer, keep: &(dyn Fn(usize) -> bool + Sync)) -> Option<Problem> {
+    super::install(|| {
+        layer
             .geometries()
             .par_iter()
             .enumerate()
-            .filter(|(i, _)| !big[*i])
-            .filter_map(|(i, g)| geom::problems(i, g.as_ref()?).into_iter().next())
+            .filter(|(i, _)| keep(*i))
+            .filter_map(|(i, g)| {
+                let g = g.as_ref()?;
+                as_multipolygon(g)?;
+                geom::problems(i, g).into_iter().next()
+            })
             .min_by_key(|p| p.feature)
-    });
-    let mut first = small.map(|p| (p.feature, p.reason, p.x.zip(p.y)));
-    if big.iter().any(|&b| b) {
-        if let Some((poly, at, what)) = crossing(&big) {
-            if first.as_ref().is_none_or(|f| poly < f.0) {
-                first = Some((poly, what.to_string(), Some((at.x, at.y))));
-            }
-        }
-    }
-    first.map(|(feature, reason, at)| (feature, repair_advice(&reason, at)))
+    })
 }
 
 fn repair_advice(reason: &str, at: Option<(f64, f64)>) -> String {
@@ -204,30 +203,12 @@ fn repair_advice(reason: &str, at: Option<(f64, f64)>) -> String {
 }
 
 /// Refuse the first invalid polygon among the features `keep` selects: the
-/// buffer or union of a self-intersecting polygon would be a guess. Large
-/// polygons get the edge-crossing check of [`geom::fast_problem`].
+/// buffer or union of a self-intersecting polygon would be a guess.
 pub(crate) fn refuse_invalid_polygons(
     layer: &Layer,
     keep: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<()> {
-    let first: Option<Problem> = super::install(|| {
-        layer
-            .geometries()
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .filter_map(|(i, g)| {
-                let g = g.as_ref()?;
-                as_multipolygon(g)?;
-                if geo::CoordsIter::coords_count(g) > geom::FULL_CHECK_LIMIT {
-                    geom::fast_problem(i, g)
-                } else {
-                    geom::problems(i, g).into_iter().next()
-                }
-            })
-            .min_by_key(|p| p.feature)
-    });
-    match first {
+    match first_invalid(layer, keep) {
         Some(p) => Err(Error::InvalidGeometry {
             layer: layer.name().to_string(),
             feature: p.feature,

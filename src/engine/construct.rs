@@ -53,6 +53,7 @@ pub fn buffer(layer: &Layer, distance: f64, quad_segs: u32) -> Result<Layer> {
         "buffer: quad_segs must be between 1 and 1000, not {quad_segs}"
     );
     checks::refuse_non_finite(layer)?;
+    checks::refuse_collections(layer, "buffer")?;
     refuse_invalid_polygons(layer, &|_| true)?;
     let geoms: Vec<Option<Geometry<f64>>> = super::install(|| {
         layer
@@ -109,6 +110,7 @@ pub fn dissolve(layer: &Layer, groups: &[Vec<u32>]) -> Result<Layer> {
     for &i in groups.iter().flatten() {
         used[i as usize] = true;
     }
+    checks::refuse_collections(layer, "dissolve")?;
     refuse_invalid_polygons(layer, &|i| used[i])?;
     let geoms = super::install(|| {
         groups
@@ -132,7 +134,11 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
     let mut first_poly = None;
     let mut first_other = None;
     for &i in rows {
-        let Some(g) = &geoms[i as usize] else {
+        // Null and empty geometries add nothing to a union.
+        let Some(g) = geoms[i as usize]
+            .as_ref()
+            .filter(|g| !crate::geom::is_empty(g))
+        else {
             continue;
         };
         if let Some(mp) = as_multipolygon(g) {

@@ -76,6 +76,7 @@ fn segment_tree(layer: &Layer, what: &str, allow_polygons: bool) -> Result<SegTr
         Ok(())
     }
     checks::refuse_non_finite(layer)?;
+    checks::refuse_collections(layer, what)?;
     for (i, g) in layer.geometries().iter().enumerate() {
         if let Some(g) = g {
             walk(g, i, &mut push, allow_polygons).map_err(|found| {
@@ -316,6 +317,7 @@ impl Nearest {
 pub fn nearest(left: &Layer, right: &Layer, max_distance: Option<f64>) -> Result<Nearest> {
     checks::same_crs(left, right, "nearest")?;
     left.require_metric("nearest")?;
+    checks::refuse_collections(left, "nearest")?;
     let targets = Targets::new(right, max_distance)?;
     let boxes = index::box_tree(&index::boxes(right.geometries()));
     let rg = right.geometries();

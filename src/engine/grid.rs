@@ -545,74 +545,11 @@ impl PolygonGrid {
             .unwrap_or(NONE)
     }
 
-    /// The first place where two edges of one polygon cross or run along
-    /// each other, as `(polygon, where, what)`: two such edges always share
-    /// a cell, so each boundary cell's few edges are compared pairwise, in
-    /// parallel. Edges of different polygons may cross (areas may overlap);
-    /// rings touching at a vertex are allowed, as in OGC validity. The
-    /// lowest polygon (then the lowest place) is reported.
-    pub fn first_crossing(
-        &self,
-        only: &(dyn Fn(u32) -> bool + Sync),
-    ) -> Option<(u32, Coord<f64>, &'static str)> {
-        use geo::line_intersection::{line_intersection, LineIntersection};
-        use geo_types::Line;
-        super::install(|| {
-            self.boundary
-                .par_iter()
-                .filter_map(|c| {
-                    let es = &self.edges[c.edges.0 as usize..c.edges.1 as usize];
-                    let mut best: Option<(u32, Coord<f64>, &'static str)> = None;
-                    for i in 0..es.len() {
-                        if !only(es[i].poly) {
-                            continue;
-                        }
-                        for j in i + 1..es.len() {
-                            if es[i].poly != es[j].poly {
-                                continue;
-                            }
-                            let found = match line_intersection(
-                                Line::new(es[i].a, es[i].b),
-                                Line::new(es[j].a, es[j].b),
-                            ) {
-                                Some(LineIntersection::SinglePoint {
-                                    intersection,
-                                    is_proper: true,
-                                }) => Some((intersection, "rings cross (self-intersection)")),
-                                Some(LineIntersection::Collinear { intersection })
-                                    if intersection.start != intersection.end =>
-                                {
-                                    Some((intersection.start, "ring edges run along each other"))
-                                }
-                                _ => None,
-                            };
-                            if let Some((at, what)) = found {
-                                let cand = (es[i].poly, at, what);
-                                if best.is_none_or(|b| key(&cand) < key(&b)) {
-                                    best = Some(cand);
-                                }
-                            }
-                        }
-                    }
-                    best
-                })
-                .min_by(|a, b| {
-                    key(a)
-                        .partial_cmp(&key(b))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                })
-        })
-    }
-
     /// Cells across and down, and how many are boundary cells (for tuning
     /// and the benchmark notes).
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.nx, self.ny, self.boundary.len())
     }
-}
-
-fn key(c: &(u32, Coord<f64>, &'static str)) -> (u32, f64, f64) {
-    (c.0, c.1.x, c.1.y)
 }
 
 #[cfg(test)]

@@ -7,11 +7,11 @@
 //! is not within it); `contains` is `within` with the sides swapped.
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
-use geo::{BoundingRect, Intersects, Relate};
+use geo::{BoundingRect, Intersects};
 use geo_types::{Coord, Geometry};
 use rayon::prelude::*;
 
-use super::{checks, index};
+use super::{checks, index, relate};
 use crate::{Layer, Result};
 
 /// A spatial predicate for [`sjoin`], read as "left *predicate* right".
@@ -92,18 +92,20 @@ fn matches(l: &Geometry<f64>, r: &Geometry<f64>, pred: Predicate) -> bool {
     }
     match pred {
         Predicate::Intersects => l.intersects(r),
-        Predicate::Within => r.relate(l).is_contains(),
-        Predicate::Contains => l.relate(r).is_contains(),
+        Predicate::Within => relate::contains(r, l),
+        Predicate::Contains => relate::contains(l, r),
     }
 }
 
 /// The matching pairs `(left row, right row)` of two layers in one CRS,
 /// sorted by left row, then right row. Null and empty geometries match
-/// nothing.
+/// nothing; a GeometryCollection is refused, naming the layer and feature.
 pub fn sjoin(left: &Layer, right: &Layer, pred: Predicate) -> Result<Vec<(u32, u32)>> {
     checks::same_crs(left, right, "sjoin")?;
     checks::refuse_non_finite(left)?;
     checks::refuse_non_finite(right)?;
+    checks::refuse_collections(left, "sjoin")?;
+    checks::refuse_collections(right, "sjoin")?;
     let tree = index::box_tree(&index::boxes(right.geometries()));
     let rg = right.geometries();
     let per_left: Vec<Vec<u32>> = super::install(|| {

@@ -35,6 +35,8 @@ mod offset;
 pub mod overlay;
 /// The engine's thread pool: [`set_threads`], [`threads`].
 pub mod pool;
+/// Exact predicates on the input coordinates alone: a line in a line.
+pub mod relate;
 /// Overlaps between areas and the gaps they leave: [`area_topology`].
 pub mod topology;
 

@@ -399,14 +399,7 @@ fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
     let polys = checks::polygons(layer, what)?;
     let prepared: Vec<Option<Prepared>> =
         super::install(|| polys.par_iter().map(Prepared::new).collect());
-    checks::refuse_invalid(layer, &|big| {
-        prepared.iter().enumerate().find_map(|(i, p)| {
-            let p = p.as_ref().filter(|_| big[i])?;
-            p.grid
-                .first_crossing(&|_| true)
-                .map(|(_, at, what)| (i, at, what))
-        })
-    })?;
+    checks::refuse_invalid(layer)?;
     Ok(prepared)
 }
 
@@ -535,6 +528,7 @@ fn segments(
 /// of two areas counts in both.
 pub fn length_within(lines: &Layer, areas: &Layer) -> Result<Vec<(u32, u32, f64)>> {
     checks::metric_pair(lines, areas, "length_within")?;
+    checks::refuse_collections(lines, "length_within")?;
     let segs: Vec<Vec<(Coord<f64>, Coord<f64>)>> = lines
         .geometries()
         .iter()

@@ -5,7 +5,7 @@
 //! | ESRI Shapefile (`.shp` + `.shx` `.dbf` `.prj` `.cpg`) | yes | yes (UTF-8 or Windows-1252 DBF) | `.prj` WKT |
 //! | GeoJSON | yes | yes (RFC 7946, or the layer's CRS in a `crs` member) | `crs` member, else CRS84 |
 //! | GeoPackage | yes | yes | `gpkg_spatial_ref_sys` |
-//! | GeoParquet (1.0/1.1, WKB) | yes | yes | `geo` metadata PROJJSON |
+//! | GeoParquet 1.0/1.1/2.0, Parquet GEOMETRY/GEOGRAPHY (WKB) | yes | yes (1.1) | `geo` metadata PROJJSON, the Parquet type's `crs` |
 //! | CSV of points (x/y or lon/lat) | yes | — | `crs=` (lon/lat means WGS 84) |
 //! | CSV and Excel tables | [`read_table`] | — | — |
 //!
@@ -22,6 +22,8 @@ pub mod csv;
 pub mod geojson;
 pub mod geoparquet;
 pub mod gpkg;
+/// Parquet's GEOMETRY and GEOGRAPHY types in the footer, which polars does not read.
+mod parquet_footer;
 pub mod shp;
 pub mod wkb;
 pub mod xlsx;

@@ -1,17 +1,44 @@
 //! Well-known binary (WKB) to and from `geo` geometries, with the `wkb` crate.
 
-use geo_traits::to_geo::ToGeoGeometry;
-use geo_types::Geometry;
+use geo_traits::to_geo::{ToGeoGeometry, ToGeoPoint};
+use geo_traits::{GeometryCollectionTrait, GeometryTrait, GeometryType, MultiPointTrait};
+use geo_types::{Geometry, GeometryCollection, MultiPoint};
 use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
 /// Parse one WKB (ISO or extended, either byte order; Z and M are dropped).
-/// An empty geometry comes back as `None`.
+/// An empty point comes back as `None`; the empty parts of a multi-geometry
+/// or collection (`MULTIPOINT (EMPTY, (0 0))`) are left out, as GEOS
+/// ignores them, and an empty multi-geometry stays empty.
+///
+/// ```
+/// use geo_types::{Geometry, MultiPoint, Point};
+/// use lagesbild::io::wkb::decode;
+///
+/// // MULTIPOINT (EMPTY, (0 0)), as shapely writes it (the empty point as NaN, NaN).
+/// let hex = "0104000000020000000101000000000000000000f87f000000000000f87f010100000000000000000000000000000000000000";
+/// let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+/// assert_eq!(decode(&bytes).unwrap(), Some(Geometry::MultiPoint(MultiPoint(vec![Point::new(0.0, 0.0)]))));
+/// ```
 pub fn decode(bytes: &[u8]) -> std::result::Result<Option<Geometry<f64>>, String> {
     let parsed = wkb::reader::read_wkb(bytes).map_err(|e| format!("invalid WKB: {e}"))?;
-    Ok(parsed.try_to_geometry())
+    Ok(to_geometry(&parsed))
+}
+
+/// A geometry without its empty points (which `geo` cannot hold); `None`
+/// for an empty point.
+fn to_geometry(g: &impl GeometryTrait<T = f64>) -> Option<Geometry<f64>> {
+    match g.as_type() {
+        GeometryType::MultiPoint(m) => Some(Geometry::MultiPoint(MultiPoint(
+            m.points().filter_map(|p| p.try_to_point()).collect(),
+        ))),
+        GeometryType::GeometryCollection(c) => Some(Geometry::GeometryCollection(
+            GeometryCollection(c.geometries().filter_map(|g| to_geometry(&g)).collect()),
+        )),
+        _ => g.try_to_geometry(),
+    }
 }
 
 /// Encode one geometry as little-endian ISO WKB (2D).

@@ -2,8 +2,9 @@
 
 The corpus is what ``lagesbild`` is tested against: GeoPackage, GeoParquet,
 shapefile, GeoJSON, CSV and Excel files written by GDAL (through pyogrio and
-geopandas), by DuckDB's spatial extension, by pandas and by openpyxl, and a
-set of hand-made broken files. Next to the files it writes ``manifest.json``,
+geopandas), by DuckDB's spatial extension, by pyarrow (Parquet's own GEOMETRY
+and GEOGRAPHY types), by pandas and by openpyxl, and a set of hand-made
+broken files. Next to the files it writes ``manifest.json``,
 which says what each good file must read as (feature count, EPSG code, column
 names and types, every attribute value, geometry types) and where each broken
 file is.
@@ -13,7 +14,9 @@ The output is deterministic: the same library versions write the same bytes
 
     python tests/corpus/make_corpus.py [OUT_DIR] [STOCKHOLM_DIR]
 
-writes to ``tests/corpus/generated/`` (ignored by git) by default. The test
+writes to ``tests/corpus/generated/`` (ignored by git) by default;
+``make_corpus.py --parquet-native data/fixtures/issue-16`` writes only the
+Parquet GEOMETRY/GEOGRAPHY files, committed there for the Rust tests. The test
 suite builds its own copy in a temporary directory (``corpus`` fixture in
 ``tests/conftest.py``).
 """
@@ -472,6 +475,199 @@ def _parquet(c: _Corpus) -> None:
     c.add_bad("parquet_no_geometry", path)
 
 
+# ---------------------------------------------------------------------------
+# Parquet's own GEOMETRY and GEOGRAPHY logical types (Parquet 2.11, GeoParquet
+# 2.0). pyarrow writes them for columns of the geoarrow.wkb extension type,
+# taking the CRS and edges from the type's metadata; geopandas for
+# schema_version="2.0.0"; DuckDB with GEOPARQUET_VERSION 'V2', 'BOTH' or 'NONE'.
+# ---------------------------------------------------------------------------
+
+
+class _WkbType:
+    """A minimal ``geoarrow.wkb`` extension type for pyarrow (as the Parquet test files are made).
+
+    Built on first use, so that importing this module does not need pyarrow.
+    """
+
+    cls: Any = None
+
+    @classmethod
+    def make(cls, metadata: dict[str, Any]) -> Any:
+        import pyarrow as pa
+
+        if cls.cls is None:
+
+            class WkbType(pa.ExtensionType):
+                def __init__(self, serialized: bytes = b"{}") -> None:
+                    self.serialized = serialized
+                    super().__init__(pa.binary(), "geoarrow.wkb")
+
+                def __arrow_ext_serialize__(self) -> bytes:
+                    return self.serialized
+
+                @classmethod
+                def __arrow_ext_deserialize__(cls, storage_type: Any, serialized: bytes) -> Any:
+                    return cls(serialized)
+
+            cls.cls = WkbType
+        return cls.cls(json.dumps(metadata).encode())
+
+
+class geoarrow_wkb_registered:  # noqa: N801 - used as a context manager, like a function
+    """Register ``geoarrow.wkb`` with pyarrow for the duration (unless something else has)."""
+
+    def __enter__(self) -> None:
+        import pyarrow as pa
+
+        try:
+            pa.register_extension_type(_WkbType.make({}))
+            self.registered = True
+        except pa.ArrowKeyError:
+            self.registered = False
+
+    def __exit__(self, *exc: object) -> None:
+        import pyarrow as pa
+
+        if self.registered:
+            pa.unregister_extension_type("geoarrow.wkb")
+
+
+def _write_geoarrow(df: gpd.GeoDataFrame, path: Path, metadata: dict[str, Any], *,
+                    key_values: dict[str, str] | None = None, **kwargs: Any) -> None:
+    """Write ``df`` with pyarrow, its geometry as a geoarrow.wkb column: Parquet GEOMETRY or GEOGRAPHY.
+
+    ``metadata`` is the extension type's (``crs``, ``edges``); ``key_values``
+    are added to the file's key-value metadata. No ``geo`` key is written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    attrs = pa.Table.from_pandas(pd.DataFrame(df.drop(columns=df.geometry.name)), preserve_index=False)
+    wkb = pa.array([None if g is None else shapely.to_wkb(g) for g in df.geometry], pa.binary())
+    with geoarrow_wkb_registered():
+        table = attrs.append_column("geometry", pa.ExtensionArray.from_storage(_WkbType.make(metadata), wkb))
+        table = table.replace_schema_metadata({**(attrs.schema.metadata or {}), **(key_values or {})})
+        pq.write_table(table, path, **kwargs)
+    kind = pq.read_metadata(path).schema.column(table.schema.get_field_index("geometry")).logical_type.type
+    assert kind == ("GEOGRAPHY" if metadata.get("edges") else "GEOMETRY"), kind
+
+
+def _lonlat(geoms: list[Any]) -> list[Any]:
+    """Geometries in EPSG:3011 transformed to longitude/latitude."""
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(3011, 4326, always_xy=True)
+    return [None if g is None else shapely.transform(g, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+            for g in geoms]
+
+
+def _native_crs_damage(path: Path, crs: bytes) -> None:
+    """Damage the length of the GEOMETRY type's CRS string so that it runs past the footer."""
+    data = bytearray(path.read_bytes())
+    footer_len = int.from_bytes(data[-8:-4], "little")
+    at = data.index(bytes([len(crs)]) + crs, len(data) - 8 - footer_len)
+    # 0xff followed by the string's first byte is a varint of at least 14 000.
+    data[at] = 0xFF
+    assert footer_len < 14_000
+    path.write_bytes(bytes(data))
+
+
+def _parquet_native(c: _Corpus) -> None:
+    from pyproj import CRS
+
+    d = c.out / "parquet2"
+    d.mkdir()
+    sweref_18_00 = CRS.from_epsg(3011).to_json_dict()
+    writer = "pyarrow (geoarrow.wkb column)"
+
+    # geopandas, GeoParquet 2.0.0: GEOMETRY with a PROJJSON crs, and the geo metadata.
+    df = base_frame().to_crs(3006)
+    df["tidpunkt"] = pd.array(TIDPUNKT, dtype="datetime64[ms]")
+    path = d / "geopandas_v2.parquet"
+    df.to_parquet(path, index=False, schema_version="2.0.0")
+    c.add_good("parquet2_geopandas", path, df, epsg=3006, dtypes={**BASE_DTYPES, "tidpunkt": "datetime"},
+               oracle="parquet", writer="geopandas.to_parquet (GeoParquet 2.0.0, pyarrow): GEOMETRY + geo metadata")
+
+    # pyarrow, no geo metadata: the CRS in the GEOMETRY type as PROJJSON (and in ARROW:schema).
+    df = base_frame()
+    path = d / "pyarrow_projjson.parquet"
+    _write_geoarrow(df, path, {"crs": sweref_18_00})
+    c.add_good("parquet2_pyarrow_projjson", path, df, epsg=3011, dtypes=BASE_DTYPES, oracle="parquet_native",
+               writer=f"{writer}, crs PROJJSON", notes="no geo metadata; Parquet GEOMETRY type with inline PROJJSON")
+
+    # An SRID reference, no Arrow schema, three row groups.
+    df = base_frame().to_crs(3006)
+    path = d / "pyarrow_srid_radgrupper.parquet"
+    _write_geoarrow(df, path, {"crs": "srid:3006"}, store_schema=False, row_group_size=3)
+    import pyarrow.parquet as pq
+
+    assert pq.read_metadata(path).num_row_groups == 3
+    c.add_good("parquet2_pyarrow_srid_row_groups", path, df, epsg=3006, dtypes=BASE_DTYPES, oracle="parquet_native",
+               writer=f"{writer}, crs 'srid:3006', store_schema=False, row_group_size=3",
+               notes="three row groups; the SRID is an EPSG code")
+
+    # A projjson:<key> reference to the file's key-value metadata.
+    df = base_frame()
+    path = d / "pyarrow_projjson_nyckel.parquet"
+    _write_geoarrow(df, path, {"crs": "projjson:crs_sweref99_18_00"},
+                    key_values={"crs_sweref99_18_00": json.dumps(sweref_18_00)})
+    c.add_good("parquet2_pyarrow_projjson_key", path, df, epsg=3011, dtypes=BASE_DTYPES, oracle="parquet_native",
+               writer=f"{writer}, crs 'projjson:crs_sweref99_18_00' + that key in the file metadata")
+
+    # No CRS: OGC:CRS84 by the Parquet specification.
+    df = base_frame().set_geometry(_lonlat(list(base_frame().geometry)), crs=4326)
+    path = d / "pyarrow_utan_crs.parquet"
+    _write_geoarrow(df, path, {}, store_schema=False)
+    c.add_good("parquet2_pyarrow_default_crs", path, df, epsg=4326, dtypes=BASE_DTYPES, oracle="parquet_native",
+               writer=f"{writer}, no crs, store_schema=False", notes="no crs in the GEOMETRY type: OGC:CRS84")
+
+    # GEOGRAPHY: spherical edges, longitude/latitude.
+    path = d / "pyarrow_geography.parquet"
+    _write_geoarrow(df, path, {"edges": "spherical"})
+    c.add_good("parquet2_pyarrow_geography", path, df, epsg=4326, dtypes=BASE_DTYPES, oracle="parquet_native",
+               writer=f"{writer}, edges 'spherical' (Parquet GEOGRAPHY)",
+               notes="GEOGRAPHY: read as the longitude/latitude it is")
+
+    # DuckDB spatial: GEOMETRY with the geo metadata of GeoParquet 2.0.0 ('V2') or 1.0.0
+    # ('BOTH'), and without any geo metadata ('NONE').
+    con = _duckdb_connection()
+    _duckdb_table(con)
+    for version, oracle in (("V2", "parquet"), ("BOTH", "parquet"), ("NONE", "parquet_native")):
+        path = d / f"duckdb_{version.lower()}.parquet"
+        con.execute(f"COPY t TO '{path}' (FORMAT PARQUET, GEOPARQUET_VERSION '{version}')")
+        c.add_good(f"parquet2_duckdb_{version.lower()}", path, _duckdb_expected(con), epsg=3011,
+                   dtypes=DUCKDB_DTYPES, oracle=oracle,
+                   writer=f"DuckDB spatial COPY (FORMAT PARQUET, GEOPARQUET_VERSION '{version}')")
+
+    # Bad: a CRS that is unknown (geopandas writes null), or not identified, or contradicted.
+    df = base_frame(with_null_geometry=False).set_crs(None, allow_override=True)
+    path = d / "crs_null.parquet"
+    df.to_parquet(path, index=False, schema_version="2.0.0")
+    c.add_bad("parquet2_crs_null", path)
+    path = d / "okand_srid.parquet"
+    _write_geoarrow(base_frame(), path, {"crs": "srid:999999"}, store_schema=False)
+    c.add_bad("parquet2_unknown_srid", path, crs="srid:999999")
+    path = d / "motsagd_crs.parquet"
+    geo = {"version": "2.0.0", "primary_column": "geometry",
+           "columns": {"geometry": {"encoding": "WKB", "geometry_types": [], "crs": CRS.from_epsg(3006).to_json_dict()}}}
+    _write_geoarrow(base_frame(), path, {"crs": sweref_18_00}, key_values={"geo": json.dumps(geo)})
+    c.add_bad("parquet2_crs_conflict", path, crs=["EPSG:3006", "EPSG:3011"])
+    path = d / "geography_projicerad.parquet"
+    _write_geoarrow(base_frame(), path, {"crs": sweref_18_00, "edges": "spherical"})
+    c.add_bad("parquet2_geography_projected", path)
+
+    # Bad: damaged footers.
+    path = d / "skadad_crs_langd.parquet"
+    _write_geoarrow(base_frame(), path, {"crs": "srid:3011"}, store_schema=False)
+    _native_crs_damage(path, b"srid:3011")
+    c.add_bad("parquet2_damaged_crs_length", path)
+    path = d / "skadad_sidfot_langd.parquet"
+    data = bytearray((d / "pyarrow_srid_radgrupper.parquet").read_bytes())
+    data[-8:-4] = (len(data) * 2).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    c.add_bad("parquet2_damaged_footer_length", path)
+
+
 # Shapefile text: outside Windows-1252 for the UTF-8 file, inside it for the others.
 UTF8_NAMN = ["Łódź", "Čáhppesjávri", "Ærøskøbing ß", "東京", "Åre €", "Øresund"]
 CP1252_NAMN = ["VÅRBERG", "ÄLVSJÖ", "Östermalm", "Café €5", "Smått & gott", "Fältöversten"]
@@ -928,15 +1124,34 @@ def make_corpus(out_dir: Path, stockholm: Path | None = None) -> dict[str, Any]:
     c = _Corpus(out)
     _gpkg(c)
     _parquet(c)
+    _parquet_native(c)
     _shapefiles(c)
     _geojson(c)
     _tables(c)
     _other(c)
     if stockholm is not None and (Path(stockholm) / "stadsdelar.shp").exists():
         _real(c, Path(stockholm))
+    return _write_manifest(c)
+
+
+def make_parquet_native(out_dir: Path) -> dict[str, Any]:
+    """Write only the files with Parquet's GEOMETRY and GEOGRAPHY types (``parquet2/``) and their manifest.
+
+    The committed copy in ``data/fixtures/issue-16/``, which the Rust
+    integration tests read, is made by this.
+    """
+    out = Path(out_dir)
+    shutil.rmtree(out / "parquet2", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    c = _Corpus(out)
+    _parquet_native(c)
+    return _write_manifest(c)
+
+
+def _write_manifest(c: _Corpus) -> dict[str, Any]:
     manifest = {"good": c.good, "empty": c.empty, "bad": c.bad}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                encoding="utf-8")
+    (c.out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                  encoding="utf-8")
     return manifest
 
 
@@ -979,7 +1194,7 @@ def crs_epsg(crs: Any) -> int | None:
 
 
 def read_oracle(entry: dict[str, Any], root: Path) -> tuple[pd.DataFrame, list[Any], int | None]:
-    """Read a good corpus entry with GDAL (pyogrio), geopandas or pandas.
+    """Read a good corpus entry with GDAL (pyogrio), geopandas, pyarrow or pandas.
 
     Returns the attributes (no geometry), the geometries (None for null) and
     the EPSG code.
@@ -1000,6 +1215,8 @@ def read_oracle(entry: dict[str, Any], root: Path) -> tuple[pd.DataFrame, list[A
                  for i, g in enumerate(gdf.geometry)]
         attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
         return attrs, geoms, crs_epsg(gdf.crs)
+    if kind == "parquet_native":
+        return _read_parquet_native(path)
     if kind == "csv":
         kw = entry["read_kwargs"]
         attrs = pd.read_csv(path, sep=kw.get("sep") or ",", decimal=kw.get("decimal") or ".",
@@ -1009,6 +1226,36 @@ def read_oracle(entry: dict[str, Any], root: Path) -> tuple[pd.DataFrame, list[A
         epsg = 4326 if "lon" in kw else kw["crs"]
         return attrs, geoms, epsg
     raise ValueError(f"no oracle for {entry['file']}")
+
+
+def _read_parquet_native(path: Path) -> tuple[pd.DataFrame, list[Any], int | None]:
+    """Read a file whose geometry has Parquet's GEOMETRY or GEOGRAPHY type with pyarrow and pyproj.
+
+    pyarrow turns the logical type into a geoarrow.wkb column whose metadata
+    holds the CRS (an SRID as ``crs_type`` "srid", a ``projjson:<key>``
+    resolved, no CRS as OGC:CRS84); pyproj identifies it.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pyproj import CRS
+
+    with geoarrow_wkb_registered():
+        table = pq.read_table(path)
+    fields = [f for f in table.schema if isinstance(f.type, pa.ExtensionType) and f.type.extension_name == "geoarrow.wkb"]
+    assert fields, f"{path.name}: pyarrow finds no geoarrow.wkb column"
+    field = fields[0]
+    meta = json.loads(field.type.__arrow_ext_serialize__() or b"{}")
+    crs = meta.get("crs")
+    if crs is None:
+        crs = CRS("OGC:CRS84")
+    elif meta.get("crs_type") == "srid":
+        crs = CRS.from_epsg(int(crs))
+    else:
+        crs = CRS.from_user_input(crs)
+    storage = table[field.name].combine_chunks().storage
+    geoms = [None if b is None else shapely.from_wkb(b) for b in storage.to_pylist()]
+    attrs = table.drop_columns([field.name]).to_pandas()
+    return attrs, geoms, crs_epsg(crs)
 
 
 def _isnull(v: Any) -> bool:
@@ -1107,6 +1354,10 @@ def values_equal(a: Any, b: Any, kind: str) -> bool:
 
 def main(argv: list[str]) -> None:
     here = Path(__file__).resolve().parent
+    if len(argv) == 3 and argv[1] == "--parquet-native":
+        manifest = make_parquet_native(Path(argv[2]))
+        print(f"wrote {sum(len(v) for v in manifest.values())} entries to {argv[2]}")
+        return
     out = Path(argv[1]) if len(argv) > 1 else here / "generated"
     stockholm = Path(argv[2]) if len(argv) > 2 else here.parents[1].parent / "shared" / "data" / "stockholm"
     if out.exists() and out == here / "generated":

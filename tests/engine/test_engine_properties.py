@@ -510,3 +510,92 @@ def test_dissolve_area_equals_shapely_union(polys: list, groups: list, off) -> N
         assert shapely.symmetric_difference(ours, want).area <= PIECES_REL * max(1.0, want.area)
     sums = dict(out.attributes.select("g", "v").rows())
     assert sums == {k: sum(i for i, x in enumerate(g) if x == k) for k in order}
+
+
+# ---------------------------------------------------------------------------
+# Validity: the full OGC check, as GEOS decides it, valid or not
+# ---------------------------------------------------------------------------
+
+small = st.integers(0, 6).map(float)
+
+
+@st.composite
+def ring_coords(draw, max_points: int = 7) -> list[tuple[float, float]]:
+    """A closed ring of a few grid points: any of them may cross, touch or
+    run back along itself and the others."""
+    pts = draw(st.lists(st.tuples(small, small), min_size=3, max_size=max_points))
+    assume(len(set(pts)) >= 2)
+    return [*pts, pts[0]]
+
+
+@st.composite
+def any_polygon(draw) -> shapely.Geometry:
+    """A polygon or multipolygon of random rings, valid or not; sometimes a
+    valid polygon with holes cut to touch (to reach the connectivity rule)."""
+    kind = draw(st.sampled_from(["rings", "rings", "multi", "touching holes"]))
+    if kind == "touching holes":
+        shell = [(0.0, 0.0), (6.0, 0.0), (6.0, 6.0), (0.0, 6.0), (0.0, 0.0)]
+        holes = draw(st.lists(ring_coords(max_points=4), min_size=1, max_size=3))
+        return shapely.Polygon(shell, holes)
+
+    def one() -> shapely.Polygon:
+        return shapely.Polygon(draw(ring_coords()), draw(st.lists(ring_coords(max_points=4), max_size=2)))
+
+    if kind == "multi":
+        return shapely.MultiPolygon([one(), one()])
+    return one()
+
+
+@SETTINGS
+@given(polys=st.lists(any_polygon(), min_size=1, max_size=6), off=offset)
+def test_validity_equals_geos(polys: list, off: tuple[float, float]) -> None:
+    if off != (0.0, 0.0):
+        polys = [shapely.affinity.translate(g, *off) for g in polys]
+    got = layer(polys).is_valid().to_list()
+    want = [bool(shapely.is_valid(g)) for g in polys]
+    wrong = [(g.wkt, shapely.is_valid_reason(g)) for g, a, b in zip(polys, got, want, strict=True) if a != b]
+    assert not wrong, f"ours differs from GEOS on {wrong[:3]}"
+    report = layer(polys).validity_report()
+    assert sorted(set(report["feature"].to_list())) == [i for i, v in enumerate(want) if not v]
+
+
+# ---------------------------------------------------------------------------
+# A line in a line: pieces of lines that cross themselves
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def lines_and_pieces(draw) -> list:
+    """Lines on a small grid (crossing themselves where no float holds the
+    crossing) and pieces of them: runs of vertices, reversed, joined with
+    pieces of the other lines, and a vertex nudged off by one unit in the
+    last place."""
+    lines = draw(st.lists(line(), min_size=1, max_size=3))
+    out = list(lines)
+    for _ in range(draw(st.integers(1, 5))):
+        src = draw(st.sampled_from(lines))
+        parts = list(src.geoms) if src.geom_type == "MultiLineString" else [src]
+        coords = list(draw(st.sampled_from(parts)).coords)
+        i = draw(st.integers(0, len(coords) - 2))
+        j = draw(st.integers(i + 1, len(coords) - 1))
+        piece = coords[i : j + 1]
+        if draw(st.booleans()):
+            piece = piece[::-1]
+        if draw(st.integers(0, 3)) == 0:
+            k = draw(st.integers(0, len(piece) - 1))
+            x, y = piece[k]
+            piece[k] = (x, float(np.nextafter(y, np.inf)))
+        assume(len(set(piece)) >= 2)
+        out.append(LineString(piece))
+    return out
+
+
+@SETTINGS
+@given(geoms=lines_and_pieces(), off=offset)
+def test_line_in_line_equals_geos(geoms: list, off: tuple[float, float]) -> None:
+    geoms = moved(geoms, off)
+    ll = layer(geoms, i=list(range(len(geoms))))
+    for predicate in ("within", "contains"):
+        got = lb.sjoin(ll, ll, predicate=predicate).attributes.select("left_index", "right_index").rows()
+        want = geopandas_pairs(geoms, geoms, predicate)
+        assert got == want, f"{predicate}: extra {sorted(set(got) - set(want))}, missing {sorted(set(want) - set(got))}"

@@ -47,6 +47,15 @@ GOOD = [
     "parquet_geopandas_bbox",
     "parquet_duckdb",
     "parquet_duckdb_no_crs",
+    "parquet2_geopandas",
+    "parquet2_pyarrow_projjson",
+    "parquet2_pyarrow_srid_row_groups",
+    "parquet2_pyarrow_projjson_key",
+    "parquet2_pyarrow_default_crs",
+    "parquet2_pyarrow_geography",
+    "parquet2_duckdb_v2",
+    "parquet2_duckdb_both",
+    "parquet2_duckdb_none",
     "shp_utf8_cpg",
     "shp_cp1252_no_cpg",
     "shp_cpg1252_no_prj",
@@ -865,6 +874,30 @@ def test_cli_info_reports_invalid_geometry(corpus: Path, manifest: dict) -> None
     assert r.returncode == 0, r.stderr
     low = r.stdout.lower()
     assert "invalid" in low and ("self" in low or "intersect" in low), r.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "storage"),
+    [
+        ("parquet2_pyarrow_geography",
+         'column "geometry", WKB with Parquet\'s GEOGRAPHY type (spherical edges); no GeoParquet metadata'),
+        ("parquet2_duckdb_v2", 'column "geom", WKB with Parquet\'s GEOMETRY type; GeoParquet 2.0.0 metadata'),
+        ("parquet2_pyarrow_srid_row_groups",
+         'column "geometry", WKB with Parquet\'s GEOMETRY type; no GeoParquet metadata'),
+        ("parquet_geopandas", 'column "geometry", WKB; GeoParquet 1.1.0 metadata'),
+    ],
+)
+def test_cli_info_geoparquet_storage_crs_and_types(corpus: Path, manifest: dict, name: str, storage: str) -> None:
+    """``lagesbild info`` on GeoParquet 2.0 and Parquet GEOMETRY/GEOGRAPHY: the storage, CRS and geometry types."""
+    e = manifest["good"][name]
+    r = _cli("info", str(corpus / e["file"]))
+    assert r.returncode == 0, r.stderr
+    lines = {k.strip(): v.strip() for k, _, v in (ln.partition(":") for ln in r.stdout.splitlines()) if v}
+    assert lines["storage"] == storage, r.stdout
+    assert lines["CRS"].startswith(f"EPSG:{e['epsg']} ("), r.stdout
+    types = lines["geometry"].split(" (")[0].split(", ")
+    assert types == e["geom_types"], r.stdout
+    assert lines["features"] == str(e["count"]), r.stdout
 
 
 def test_cli_info_missing_file_is_a_clear_error(tmp_path: Path) -> None:

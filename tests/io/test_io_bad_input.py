@@ -202,6 +202,27 @@ def test_parquet_without_geometry(corpus: Path, manifest: dict) -> None:
     assert "geo" in str(info.value).lower()
 
 
+@pytest.mark.parametrize("name", ["parquet2_damaged_crs_length", "parquet2_damaged_footer_length"])
+def test_parquet_damaged_footer_with_geometry_type(corpus: Path, manifest: dict, name: str) -> None:
+    """A damaged footer of a file with Parquet's GEOMETRY type: a FormatError naming the file, not a panic."""
+    path, _ = bad(manifest, corpus, name)
+    with pytest.raises(lb.FormatError) as info:
+        lb.read(path)
+    assert "damaged Parquet file" in str(info.value)
+    assert path.name in str(info.value)
+    check_path_attr(info.value, path)
+
+
+def test_parquet_geography_in_a_projected_crs(corpus: Path, manifest: dict) -> None:
+    """GEOGRAPHY edges follow the sphere: a projected CRS contradicts them."""
+    path, _ = bad(manifest, corpus, "parquet2_geography_projected")
+    with pytest.raises(lb.FormatError) as info:
+        lb.read(path)
+    msg = str(info.value)
+    assert "spherical edges" in msg and "EPSG:3011" in msg and "projected" in msg, msg
+    check_path_attr(info.value, path)
+
+
 def test_unsupported_format(corpus: Path, manifest: dict) -> None:
     """A FlatGeobuf file (GDAL reads it, lagesbild does not): say so, and say what is read."""
     path, _ = bad(manifest, corpus, "unsupported_fgb")
@@ -242,6 +263,31 @@ def test_geojson_epsg_9999(corpus: Path, manifest: dict) -> None:
     msg = str(exc.value)
     assert path.name in msg and info["code"] in msg, msg
     check_path_attr(exc.value, path)
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("parquet2_crs_null", ["explicit null"]),
+        ("parquet2_unknown_srid", ["srid:999999", "GEOMETRY"]),
+        ("parquet2_crs_conflict", ["EPSG:3006", "EPSG:3011", '"geo" metadata', "GEOMETRY type"]),
+    ],
+)
+def test_parquet_crs_unknown_unidentified_or_contradicted(corpus: Path, manifest: dict, name: str,
+                                                          says: list[str]) -> None:
+    """GeoParquet 2.0: a CRS the file does not know, one lagesbild cannot identify, or two that disagree.
+
+    Each is a CrsError saying what the file declares, and crs= settles it.
+    """
+    path, _ = bad(manifest, corpus, name)
+    with pytest.raises(lb.CrsError) as info:
+        lb.read(path)
+    msg = str(info.value)
+    assert path.name in msg and "crs=" in msg, msg
+    for s in says:
+        assert s in msg, f"{s!r} not in: {msg}"
+    layer = lb.read(path, crs=3011)
+    assert layer.crs == 3011 and len(layer) > 0
 
 
 def test_to_crs_unknown_code(corpus: Path, manifest: dict) -> None:

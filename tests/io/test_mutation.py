@@ -92,6 +92,9 @@ class Target:
     source: str = "stockholm"  # or "corpus"
     # Must some mutant be rejected? Not for CSV, where almost any bytes are a table.
     must_notice: bool = True
+    # Where the lengths, counts and offsets are: the first 128 bytes, or (Parquet's
+    # footer) the last 2048.
+    header_at_end: bool = False
 
 
 TARGETS = [
@@ -107,6 +110,11 @@ TARGETS = [
            source="corpus"),
     Target("geoparquet-geopandas", ["parquet/alla_typer.parquet"], "parquet/alla_typer.parquet", source="corpus"),
     Target("geoparquet-duckdb", ["parquet/duckdb.parquet"], "parquet/duckdb.parquet", source="corpus"),
+    # Parquet's GEOMETRY type, whose footer lagesbild rewrites before polars reads it.
+    Target("geoparquet2-pyarrow", ["parquet2/pyarrow_srid_radgrupper.parquet"],
+           "parquet2/pyarrow_srid_radgrupper.parquet", source="corpus", header_at_end=True),
+    Target("geoparquet2-duckdb", ["parquet2/duckdb_v2.parquet"], "parquet2/duckdb_v2.parquet", source="corpus",
+           header_at_end=True),
     Target("csv-points", ["tabell/punkter_sv.csv"], "tabell/punkter_sv.csv",
            kwargs={"lon": "lon", "lat": "lat", "sep": ";", "decimal": ",", "encoding": "cp1252"}, source="corpus",
            must_notice=False),
@@ -125,14 +133,16 @@ INTERESTING = [b"\x00", b"\xff", b"\x7f", b"\x80", b"\x00\x00\x00\x00", b"\xff\x
                b"\x00\x00\x00\x80", b"{", b"}", b"[", b"]", b'"', b",", b";", b"\n", b"\r\n", b"-", b"1e308", b"NaN"]
 
 
-def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+def mutate(data: bytes, rng: random.Random, *, header_at_end: bool = False) -> tuple[bytes, str]:
     """One random mutation of ``data``; returns the mutant and what was done."""
     n = len(data)
     # Headers carry lengths, counts and offsets: aim a third of the mutations there.
     def pos() -> int:
         if n == 0:
             return 0
-        return rng.randrange(min(n, 128)) if rng.random() < 1 / 3 else rng.randrange(n)
+        if rng.random() >= 1 / 3:
+            return rng.randrange(n)
+        return rng.randrange(max(0, n - 2048), n) if header_at_end else rng.randrange(min(n, 128))
 
     kind = rng.choice(["flip", "flip", "truncate", "insert", "delete", "overwrite", "interesting", "duplicate"])
     buf = bytearray(data)
@@ -179,9 +189,9 @@ def make_mutants(target: Target, src_dir: Path, out: Path, seed: int) -> list[di
         if i == 0:
             data, desc = original, "unmutated"
         else:
-            data, desc = mutate(original, rng)
+            data, desc = mutate(original, rng, header_at_end=target.header_at_end)
             if rng.random() < 0.25:  # sometimes a second mutation on top
-                data, desc2 = mutate(data, rng)
+                data, desc2 = mutate(data, rng, header_at_end=target.header_at_end)
                 desc = f"{desc}; then {desc2}"
         for rel in target.files:
             dst = d / Path(rel).name

@@ -2,7 +2,9 @@
 
 mod crs;
 mod engine;
+mod exact;
 mod fixtures;
+mod geoparquet;
 mod io;
 mod oracle;
 mod shp_write;
