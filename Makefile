@@ -15,7 +15,7 @@ PY     := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo check venv develop lint test-rust test-python fmt clean bench bench-venv bench-dask
+.PHONY: demo check venv develop lint test-rust test-python fmt clean bench bench-venv bench-dask chromium
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,21 @@ lint: venv
 test-rust:
 	cargo test --release -p lagesbild
 
-test-python: develop
+# The browser tests use Debian's chromium through Playwright (Playwright's own
+# browser downloads are not used). Installed with apt-get where it is missing,
+# which needs root on a Debian machine; elsewhere install chromium yourself.
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "make: the browser tests need chromium at $(CHROMIUM): install it (apt-get install chromium, as root)" >&2; \
+		exit 1; \
+	fi
+
+test-python: develop chromium
 	$(PY) -m mypy.stubtest lagesbild._lagesbild
 	$(PY) -m pytest
 

@@ -81,3 +81,22 @@ def manifest(corpus: Path) -> dict:
 
     return make_corpus.load_manifest(corpus)
 
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium with the network blocked (tests/browser.py).
+
+    Skips when Playwright or Debian's chromium is missing, except in CI
+    (CI=true), where that is an error: `make check` installs both.
+    """
+    sys.path.insert(0, str(TESTS))
+    import browser as helper
+
+    why = helper.missing()
+    if why:
+        if _in_ci():
+            pytest.fail(f"{why}; CI=true requires the browser", pytrace=False)
+        pytest.skip(why)
+    with helper.Browser() as b:
+        yield b

@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     job.add_argument("--config", metavar="TOML", help="a city configuration instead of the demo city")
     job.add_argument("--year", type=int, help="the report year (default: the last year with incidents)")
     job.add_argument(
+        "--maps",
+        metavar="DIR",
+        help="also draw the maps (a choropleth and one stadsdelsområde's risk map) into DIR; needs lagesbild[maps]",
+    )
+    job.add_argument(
         "--out",
         metavar="DIR",
         help="write the demo city's lägesbild into DIR (HTML, Markdown, CSV, JSON) and say where",
@@ -175,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             print(run(args.config, args.year), end="")
+            if args.maps:
+                from lagesbild.demo_job import write_maps
+
+                for path in write_maps(args.maps, args.config, args.year or 2025):
+                    print(f"wrote {path}")
         except LagesbildError as e:
             print(f"lagesbild: {e}", file=sys.stderr)
             return 1

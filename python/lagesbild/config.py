@@ -12,6 +12,8 @@ The file, with every key (``*`` marks the required ones)::
     [city]
     name = "Stockholm"            # for messages and reports (default: the file's name)
     crs = 3011                    # working CRS; default: the areas' CRS
+    source = "Stockholms stad, Stadskarta 2021 (CC0)"   # where the data come from, as maps
+                                  # and reports state it in their footer
 
     [areas]                       # the stadsdelar: polygons, one per stadsdel
     file = "stadsdelar.shp"       # *

@@ -14,6 +14,7 @@ per stadsdelsområde in the organisation in force for the report year:
   facilities are not listed).
 
 Counts under the city's small-count threshold are shown suppressed.
+:func:`write_maps` draws the job's maps (``lagesbild demo --maps DIR``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from lagesbild.analysis import exposure, facilities_at_risk
 from lagesbild.city import City, demo
 from lagesbild.engine import assign
 
-__all__ = ["run"]
+__all__ = ["run", "write_maps"]
 
 
 def _suppress(df: pl.DataFrame, cols: list[str], threshold: int) -> pl.DataFrame:
@@ -85,6 +86,45 @@ def _run(config: str | None, year: int | None) -> str:
         out += _hazards(city, year)
     out += ["", f"Done in {time.perf_counter() - t0:.2f} s."]
     return "\n".join(out) + "\n"
+
+
+def write_maps(folder: str, config: str | None = None, year: int = 2025, area: str | None = None) -> list[str]:
+    """The demo job's maps: a choropleth of the facilities at risk and one area's risk map.
+
+    Written into ``folder`` (each file atomically): ``riskomraden_{year}.png``
+    and ``.svg`` (per stadsdelsområde, critical facilities in a flood zone or
+    a route zone, with the hazards over them) and ``riskkarta_{area}_{year}``
+    as PNG (300 dpi), SVG and PDF, in open mode. Needs the maps extra.
+    Returns the paths written.
+    """
+    from pathlib import Path
+
+    from lagesbild import maps
+    from lagesbild.maps.overlays import at_risk, facility_table
+
+    city = demo() if config is None else City.from_config(config)
+    out = Path(folder)
+    t = facility_table(city, year)
+    per_area = (
+        t.filter(at_risk(t))
+        .group_by("stadsdelsomrade")
+        .agg(pl.len().alias("antal"))
+        .rename({"stadsdelsomrade": "area"})
+    )
+    chosen = [maps.overlays.flood(city, h) for h, v in city.settings.hazards.items() if v.kind == "flood"]
+    chosen += [maps.overlays.routes(city, h) for h, v in city.settings.hazards.items() if v.kind == "route"]
+    c = maps.choropleth(
+        city, per_area, "antal", year=year, label="Samhällsviktig verksamhet i riskområde", unit="antal",
+        title="Samhällsviktig verksamhet i översvämningszon eller nära farligt gods", overlays=chosen,
+    )
+    written = [c.save(out / f"riskomraden_{year}.png"), c.save(out / f"riskomraden_{year}.svg")]
+    names = city.organisation(year)["sdo_namn"].unique(maintain_order=True).to_list()
+    target = area or ("Hägersten-Älvsjö" if "Hägersten-Älvsjö" in names else names[0])
+    r = maps.risk_map(city, target, year=year)
+    slug = "".join(ch for ch in target.lower().replace(" ", "-") if ch.isalnum() or ch == "-")
+    for ext in ("png", "svg", "pdf"):
+        written.append(r.save(out / f"riskkarta_{slug}_{year}.{ext}"))
+    return [str(p) for p in written]
 
 
 def _hazards(city: City, year: int) -> list[str]:

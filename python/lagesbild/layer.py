@@ -256,6 +256,41 @@ class Layer:
             f"EPSG:{self.crs.epsg} ({self.crs.name}), columns: {shown or '(none)'}>"
         )
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: a small map (sampled and simplified, and said so) beside a summary (with the maps extra)."""
+        try:
+            from lagesbild.maps._display import layer_html
+        except ImportError:
+            return None  # without lagesbild[maps] Jupyter shows the text repr
+        return layer_html(self)
+
+    def explore(
+        self,
+        column: str | None = None,
+        *,
+        tooltips: list[str] | None = None,
+        tiles: str | None = None,
+        title: str | None = None,
+    ) -> Any:
+        """A web map of the layer that works offline (one HTML file), coloured by ``column``.
+
+        Numbers are classed in quantiles, text is coloured by value; the
+        columns (or ``tooltips``) show on hover; no tiles are fetched
+        unless ``tiles`` gives a URL template. In Jupyter the map shows
+        inline; ``.save(path)`` writes it. Needs the maps extra
+        (``pip install 'lagesbild[maps]'``); see :func:`lagesbild.maps.explore`
+        for a whole city.
+
+        Examples
+        --------
+        >>> m = lb.read("data/fixtures/stadsdelar_sample.shp").explore("name")
+        >>> m.html.startswith("<!DOCTYPE html>")
+        True
+        """
+        from lagesbild.maps.interactive import explore_layer
+
+        return explore_layer(self, column, tooltips=tooltips, tiles=tiles, title=title)
+
     # -- conversion ---------------------------------------------------
 
     def to_polars(self, geometry: Literal["wkb"] = "wkb", name: str = "geometry") -> pl.DataFrame:

@@ -1,7 +1,7 @@
 //! New geometries: buffers and dissolves.
 
 use geo::orient::Direction;
-use geo::{unary_union, Orient};
+use geo::{unary_union, BooleanOps, BoundingRect, Orient};
 use geo_types::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -160,7 +160,7 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
         });
     }
     Ok(if !polys.is_empty() {
-        Some(Geometry::MultiPolygon(unary_union(polys.iter())))
+        Some(Geometry::MultiPolygon(cascaded_union(polys)))
     } else if !lines.is_empty() && points.is_empty() {
         Some(Geometry::MultiLineString(MultiLineString(lines)))
     } else if !points.is_empty() && lines.is_empty() {
@@ -174,6 +174,31 @@ fn union_of(layer: &Layer, rows: &[u32]) -> Result<Option<Geometry<f64>>> {
     } else {
         None
     })
+}
+
+/// The union of polygons, merged pairwise in a balanced binary tree as
+/// GEOS's cascaded union does, neighbours first (in the order of their
+/// boxes' left edges), each level in parallel on the current pool. One
+/// union of all the rings at once costs time that grows with the square of
+/// the number of inputs lying over each other (every edge crosses the
+/// edges of all the others); the tree unions pieces whose overlaps have
+/// already been merged away.
+fn cascaded_union(mut polys: Vec<MultiPolygon<f64>>) -> MultiPolygon<f64> {
+    if polys.len() <= 2 {
+        return unary_union(polys.iter());
+    }
+    let left = |p: &MultiPolygon<f64>| p.bounding_rect().map_or(f64::INFINITY, |r| r.min().x);
+    polys.sort_by(|a, b| left(a).total_cmp(&left(b)));
+    while polys.len() > 1 {
+        polys = polys
+            .par_chunks(2)
+            .map(|pair| match pair {
+                [a, b] => a.union(b),
+                _ => pair[0].clone(),
+            })
+            .collect();
+    }
+    polys.pop().unwrap_or_else(|| MultiPolygon(Vec::new()))
 }
 
 fn collect_other(

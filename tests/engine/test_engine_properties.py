@@ -488,6 +488,35 @@ def test_buffer_area_equals_shapely(geom, distance: float, off) -> None:
     assert shapely.symmetric_difference(ours, want).area <= 2e-3 * max(want.area, distance**2)
 
 
+@st.composite
+def random_walk(draw) -> shapely.LineString:
+    """A route as ``benchmarks/make_data.py`` draws them: a walk of 10 to 200
+    steps of 5 to 80 m whose heading drifts by a normal step per vertex
+    (small for rail, large for local roads), in Stockholm's coordinates.
+    Such walks double back, run close beside themselves and cross."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.integers(10, 200))
+    noise = draw(st.sampled_from([0.05, 0.3, 1.0]))
+    heading = rng.uniform(0, 2 * math.pi) + np.cumsum(rng.normal(0.0, noise, n - 1))
+    step = rng.uniform(5, 80, n - 1)
+    x = STOCKHOLM[0] + np.concatenate([[0.0], np.cumsum(step * np.cos(heading))])
+    y = STOCKHOLM[1] + np.concatenate([[0.0], np.cumsum(step * np.sin(heading))])
+    return shapely.LineString(np.c_[x, y])
+
+
+@SETTINGS
+@given(route=random_walk(), distance=st.sampled_from([5.0, 30.0, 70.0, 150.0]))
+def test_buffer_of_a_random_walk_is_valid_and_equals_shapely(route: shapely.LineString, distance: float) -> None:
+    out = lb.buffer(layer([route], id=[1]), distance, quad_segs=8)
+    ours = shapely.from_wkb(out.to_polars()["geometry"][0])
+    want = shapely.buffer(route, distance, quad_segs=8)
+    note(f"ours {ours.area}, shapely {want.area}")
+    assert out.is_valid().to_list() == [True]
+    assert ours.is_valid, shapely.is_valid_reason(ours)
+    assert math.isclose(ours.area, want.area, rel_tol=1e-4)
+    assert shapely.symmetric_difference(ours, want).area <= 1e-4 * want.area
+
+
 @SETTINGS
 @given(
     polys=st.lists(polygonal(), min_size=1, max_size=6),

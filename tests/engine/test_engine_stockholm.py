@@ -340,18 +340,33 @@ def test_within_distance_and_nearest_equal_shapely(stadsdelar: tuple[lb.Layer, g
 # ---------------------------------------------------------------------------
 
 
-def test_buffer_of_the_water_equals_shapely(stockholm: Path, bands: Path) -> None:
-    water = lb.read(stockholm / "vatten.shp")
-    theirs = gpd.read_parquet(bands).set_index("band").area
-    for d in (25, 250):
-        ours = lb.buffer(water, d, quad_segs=8)
-        a = ours.area()[0]
-        assert abs(a - theirs[d]) <= 1e-3 * theirs[d], (d, a, theirs[d])
-        geom = shapely.from_wkb(ours.to_polars()["geometry"][0])
-        assert geom.is_valid, shapely.is_valid_reason(geom)
-        # Not only the same area: the same place, but for where the arcs' vertices fall.
-        shapely_geom = gpd.read_parquet(bands).set_index("band").geometry[d]
-        assert shapely.symmetric_difference(geom, shapely_geom).area <= 1e-4 * theirs[d]
+@pytest.fixture(scope="module")
+def water(stockholm: Path) -> tuple[lb.Layer, shapely.Geometry]:
+    path = stockholm / "vatten.shp"
+    return lb.read(path), gpd.read_file(path).geometry.iloc[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("distance", [-100, -25, 25, 100, 250])
+def test_buffer_of_the_water_is_valid_and_equals_shapely(
+    water: tuple[lb.Layer, shapely.Geometry], distance: float
+) -> None:
+    """Shrunk and grown, the water (one multipolygon of 166 619 vertices) is
+    a valid polygon in the place of shapely's. About 20 s each, most of it
+    shapely's buffer and the symmetric difference."""
+    ours_layer, geom = water
+    out = lb.buffer(ours_layer, distance, quad_segs=8)
+    want = shapely.buffer(geom, distance, quad_segs=8)
+    ours = shapely.from_wkb(out.to_polars()["geometry"][0])
+    # GEOS's verdict: the engine's own check of a result this large is the
+    # slow one of `geo` here (minutes).
+    assert ours.is_valid, shapely.is_valid_reason(ours)
+    assert out.area()[0] == pytest.approx(want.area, rel=1e-4)
+    # Nothing lost and nothing added but where the arcs' vertices fall
+    # (about 1 m² of the 9 to 91 km²): a buffer of the boundary lines
+    # subtracted from the water lost 1 100 m² of 54.8 km² at 100 m, 2e-5 of
+    # it, which the area's tolerance alone would let through.
+    assert shapely.symmetric_difference(ours, want).area <= 1e-6 * want.area
 
 
 def test_dissolve_by_stadsdelsomrade_equals_geopandas(

@@ -50,7 +50,13 @@ _COLUMNS = (*AREA_COLUMNS, "hazard", "band", "category", "measure", "value", "un
 
 
 def exposure(
-    city: City, *, year: int, level: str = "stadsdelsomrade", mode: str = "open", wide: bool = False
+    city: City,
+    *,
+    year: int,
+    level: str = "stadsdelsomrade",
+    mode: str = "open",
+    wide: bool = False,
+    progress: bool | None = None,
 ) -> pl.DataFrame:
     """Land, residents and critical facilities exposed to each hazard, per area.
 
@@ -92,6 +98,11 @@ def exposure(
         ``"open"`` (the disclosure rule applied) or ``"internal"``.
     wide
         One column per measure instead of ``measure``/``value``/``unit``.
+    progress
+        A progress bar, one step per hazard: ``None`` (default) when
+        someone is watching and it takes a while (many facilities, a
+        large city), ``False`` never, ``True`` at once
+        (:mod:`lagesbild.progress`).
 
     Returns
     -------
@@ -108,15 +119,38 @@ def exposure(
     >>> flooded["band"].to_list() == sorted(flooded["band"].to_list(), key=lambda b: float(b[:-2]))
     True
     """
+    from lagesbild.progress import steps
+
     year, level, mode = check_args("exposure", year, level, mode)
-    base = stadsdel_layer(city)
-    pieces = [_land(city, base)]
-    pop, pop_year = population_at(city, year)
-    facilities, fac_area = _facilities(city, base)
-    for h in flood_hazards(city):
-        pieces.append(_flood(city, h, base, facilities, fac_area))
-    for h in route_hazards(city):
-        pieces.append(_route(city, h, base, facilities, fac_area))
+    floods, routes_ = flood_hazards(city), route_hazards(city)
+    with steps(3 + len(floods) + len(routes_), "Exponering", progress=progress) as bar:
+        bar.set_postfix_str("land")
+        base = stadsdel_layer(city)
+        pieces = [_land(city, base)]
+        bar.update()
+        bar.set_postfix_str("boende och anläggningar")
+        pop, pop_year = population_at(city, year)
+        facilities, fac_area = _facilities(city, base)
+        bar.update()
+        for h in floods:
+            bar.set_postfix_str(h.name)
+            pieces.append(_flood(city, h, base, facilities, fac_area))
+            bar.update()
+        for h in routes_:
+            bar.set_postfix_str(h.name)
+            pieces.append(_route(city, h, base, facilities, fac_area))
+            bar.update()
+        bar.set_postfix_str("summerar")
+        out = _summed(city, pieces, pop, pop_year, year=year, level=level, mode=mode)
+        bar.update()
+    return to_wide(out, on="measure") if wide else out
+
+
+def _summed(
+    city: City, pieces: list[pl.DataFrame], pop: pl.DataFrame, pop_year: int | None, *, year: int, level: str,
+    mode: str,
+) -> pl.DataFrame:
+    """The stadsdelar's rows summed to the level, shares recomputed, the disclosure rule applied."""
     per_sd = pl.concat(pieces, how="diagonal_relaxed")
     per_sd = _with_residents(per_sd, pop)
     units = area_units(city, year=year, level=level).select("stadsdel", *AREA_COLUMNS)
@@ -134,10 +168,9 @@ def exposure(
         pl.when(pl.col("measure") == "residents_est").then(pl.col("value").round(0)).otherwise(pl.col("value")),
         pl.lit(pop_year).alias("population_year"),
     )
-    out = disclose(
+    return disclose(
         out, counts=["residents_est"], rule=city.settings.suppression, mode=mode, key=[*AREA_COLUMNS, "hazard", "band"]
     )
-    return to_wide(out, on="measure") if wide else out
 
 
 def population_at(city: City, year: int) -> tuple[pl.DataFrame, int | None]:

@@ -11,7 +11,7 @@ overlap it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -21,6 +21,7 @@ from lagesbild.analysis.exposure import exposure
 from lagesbild.analysis.hazards import flood_hazards, flood_zones, route_hazards, routes
 from lagesbild.engine import assign, boundary, length_within, overlay, overlay_area, sjoin
 from lagesbild.exceptions import InvalidArgumentError
+from lagesbild.layer import Layer
 
 if TYPE_CHECKING:
     from lagesbild.city import City
@@ -63,6 +64,16 @@ class Omradesansvar:
     hazards: pl.DataFrame
     facilities: pl.DataFrame
     actors: pl.DataFrame
+    # The areas of the level, for the display in Jupyter (not part of the result).
+    areas: Layer | None = field(default=None, repr=False, compare=False)
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the areas as a small map beside a row per area (with the maps extra)."""
+        try:
+            from lagesbild.maps._display import omradesansvar_html
+        except ImportError:
+            return None  # without lagesbild[maps] Jupyter shows the text repr
+        return omradesansvar_html(self)
 
     def for_area(self, area: str) -> Omradesansvar:
         """The same tables for one area (by name or code)."""
@@ -74,7 +85,9 @@ class Omradesansvar:
         if area not in known and not any(sel(df).height for df in (self.neighbours, self.facilities, self.actors)):
             msg = f"omradesansvar: no area {area!r} (areas: {', '.join(sorted(known))})"
             raise InvalidArgumentError(msg)
-        return Omradesansvar(sel(self.neighbours), sel(self.hazards), sel(self.facilities), sel(self.actors))
+        return Omradesansvar(
+            sel(self.neighbours), sel(self.hazards), sel(self.facilities), sel(self.actors), areas=self.areas
+        )
 
 
 def omradesansvar(city: City, *, year: int, level: str = "stadsdelsomrade") -> Omradesansvar:
@@ -117,6 +130,7 @@ def omradesansvar(city: City, *, year: int, level: str = "stadsdelsomrade") -> O
         hazards=_hazards(city, areas, pairs, codes, year, level),
         facilities=_facilities(city, areas),
         actors=_actors(city, areas, year, level),
+        areas=areas,
     )
 
 

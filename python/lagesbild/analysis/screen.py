@@ -11,7 +11,7 @@ and actors are near. :func:`screen` answers that for one site.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,19 @@ class Screening:
     routes: pl.DataFrame
     facilities: pl.DataFrame
     actors: pl.DataFrame
+    # What the display in Jupyter draws the site with (not part of the result).
+    _city: Any = field(default=None, repr=False, compare=False)
+    _site: Layer | None = field(default=None, repr=False, compare=False)
+    _radius_m: float = field(default=500.0, repr=False, compare=False)
+    _mode: str = field(default="open", repr=False, compare=False)
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the site and its surroundings as a small map beside what was found (with the maps extra)."""
+        try:
+            from lagesbild.maps._display import screening_html
+        except ImportError:
+            return None  # without lagesbild[maps] Jupyter shows the text repr
+        return screening_html(self)
 
 
 def screen(city: City, site: Any, *, radius_m: float = 500.0, mode: str = "open") -> Screening:
@@ -172,6 +185,10 @@ def screen(city: City, site: Any, *, radius_m: float = 500.0, mode: str = "open"
         routes=routes_df.sort("distance_m"),
         facilities=_facilities(city, one, radius_m, mode),
         actors=_actors(city, one),
+        _city=city,
+        _site=layer,
+        _radius_m=radius_m,
+        _mode=mode,
     )
 
 

@@ -51,7 +51,7 @@ def _demo_dir() -> Path:
     return package / "demo"
 
 
-def demo() -> City:
+def demo(*, progress: bool | None = None) -> City:
     """The demo city: Stockholm's real stadsdelar with synthetic data.
 
     Loads ``lagesbild.toml`` of the bundled demo data set (``data/demo/``
@@ -59,6 +59,12 @@ def demo() -> City:
     stadsdelar and water (CC0, City of Stockholm) with synthetic flood
     zones, dangerous-goods routes, critical facilities, population, safety
     surveys, incidents and a risk register. See the data set's README.
+
+    Parameters
+    ----------
+    progress
+        A progress bar while it loads: ``None`` (default) when someone is
+        watching and it takes a while, ``False`` never, ``True`` at once.
 
     Returns
     -------
@@ -81,4 +87,4 @@ def demo() -> City:
     if not toml.is_file():
         msg = f"{toml}: no such file: the demo data is not installed with this copy of lagesbild"
         raise FileNotFoundError(msg, path=os.fspath(toml))
-    return City.from_config(toml)
+    return City.from_config(toml, progress=progress)

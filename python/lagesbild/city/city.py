@@ -158,7 +158,7 @@ class City:
         )
 
     @classmethod
-    def from_config(cls, path: str | os.PathLike[str]) -> City:
+    def from_config(cls, path: str | os.PathLike[str], *, progress: bool | None = None) -> City:
         """Load a city from its TOML configuration file.
 
         Paths in the file are relative to the file. Every file is read and
@@ -172,6 +172,10 @@ class City:
         ----------
         path
             The TOML file.
+        progress
+            A progress bar while the files are read and checked: ``None``
+            (default) when someone is watching and it takes a while,
+            ``False`` never, ``True`` at once (:mod:`lagesbild.progress`).
 
         Returns
         -------
@@ -188,8 +192,11 @@ class City:
         >>> city.organisation(2023)["sdo_namn"].n_unique()
         11
         """
+        from lagesbild.progress import steps
+
         self = cls.__new__(cls)
-        self._hold(load.check(load.from_config(path)))
+        with steps(None, "Läser in staden", progress=progress) as bar:
+            self._hold(load.check(load.from_config(path, bar), bar))
         return self
 
     @classmethod
@@ -304,6 +311,14 @@ class City:
             f"{crs}, layers: {', '.join(self.layers) or '(none)'}, tables: {', '.join(self.tables) or '(none)'}>"
         )
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the stadsdelar and water as a small map beside what the city holds (with the maps extra)."""
+        try:
+            from lagesbild.maps._display import city_html
+        except ImportError:
+            return None  # without lagesbild[maps] Jupyter shows the text repr
+        return city_html(self)
+
     # What the city does is written in the module of each job, as functions that
     # take the city first, and listed here as its methods.
 
@@ -324,12 +339,18 @@ class City:
     # -- the analyses (lagesbild.analysis), for the city ----------------------------------
 
     def exposure(
-        self, *, year: int, level: str = "stadsdelsomrade", mode: str = "open", wide: bool = False
+        self,
+        *,
+        year: int,
+        level: str = "stadsdelsomrade",
+        mode: str = "open",
+        wide: bool = False,
+        progress: bool | None = None,
     ) -> pl.DataFrame:
         """Land, residents and facilities exposed to each hazard, per area: :func:`lagesbild.analysis.exposure`."""
         from lagesbild.analysis import exposure
 
-        return exposure(self, year=year, level=level, mode=mode, wide=wide)
+        return exposure(self, year=year, level=level, mode=mode, wide=wide, progress=progress)
 
     def facilities_at_risk(self, *, year: int, mode: str = "open", lang: str = "sv") -> pl.DataFrame:
         """Every facility and its exposure: :func:`lagesbild.analysis.facilities_at_risk`."""

@@ -148,6 +148,9 @@ class Settings:
         smaller ones are findings (default 10 m²).
     water : str or None
         The layer of water (``[areas] water``): land is the areas without it.
+    source : str or None
+        Where the city's data come from, as a map's footer or a report
+        states it (``[city] source``); ``None`` when the file does not say.
     hazards, facilities, actors, population, surveys, crime, incidents, themes, suppression, rsa, report
         What the analyses and the report read (:mod:`lagesbild.city.sections`); the
         ``[flood]`` and ``[risk_distance]`` sections of older files become
@@ -160,6 +163,7 @@ class Settings:
     overlap_tolerance_m2: float = 10.0
     gap_tolerance_m2: float = 10.0
     water: str | None = None
+    source: str | None = None
     hazards: Mapping[str, FloodHazard | RouteHazard] = field(default_factory=dict)
     facilities: Facilities | None = None
     actors: Actors | None = None
@@ -280,7 +284,7 @@ _TABLE_READ = {**_CSV, "sheet": _Key("str")}
 _FILE = {"file": _Key("str", required=True)}
 
 _SCHEMA: dict[str, dict[str, _Key]] = {
-    "city": {"name": _Key("str"), "crs": _Key("crs")},
+    "city": {"name": _Key("str"), "crs": _Key("crs"), "source": _Key("str")},
     "areas": {**_FILE, **_READ, "key": _Key("str", "stadsdel"), "code": _Key("str"), "water": _Key("str")},
     "organisation": {
         **_FILE,
@@ -647,6 +651,7 @@ def parse_config(path: str | os.PathLike[str]) -> tuple[CityConfig | None, list[
         overlap_tolerance_m2=top["overlap_tolerance_m2"],
         gap_tolerance_m2=top["gap_tolerance_m2"],
         water=areas_water,
+        source=city["source"],
         **_analysis_settings(sections, risk, flood, problem),
     )
     config = CityConfig(

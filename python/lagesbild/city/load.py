@@ -139,21 +139,46 @@ def from_objects(
     )
 
 
-def from_config(path: str | os.PathLike[str]) -> Parts:
+def from_config(path: str | os.PathLike[str], bar: Any = None) -> Parts:
     """The parts of a city as its TOML file describes them, every file read.
 
     Raises :class:`~lagesbild.ConfigError` at once only when the TOML itself
     cannot be read or parsed; every other problem is in ``Parts.problems``.
+    ``bar`` (a :func:`lagesbild.progress.steps` bar) is told the steps of
+    reading and checking once the file is parsed, and advanced per file.
     """
     config, found = parse_config(path)
     problems = Problems()
     problems.items.extend(found)
     if config is None:
         raise ConfigError.from_problems(problems.items, path=os.fspath(path))
-    return _read_all(config, problems)
+    if bar is not None:
+        files = (config.areas is not None) + (config.organisation is not None)
+        files += len(config.layers) + len(config.tables) + len(config.crosswalks)
+        bar.total = files + check_steps(len(config.layers))
+    return _read_all(config, problems, bar)
 
 
-def _read(source: _Source, problems: Problems, *, table: bool) -> Any:
+def check_steps(layers: int) -> int:
+    """How many steps :func:`check` reports: the areas, each layer, the tables, the sections, the topology."""
+    return layers + 4
+
+
+def _step(bar: Any, what: str) -> None:
+    """Advance the bar past one step, and say what comes next."""
+    if bar is not None:
+        bar.update()
+        bar.set_postfix_str(what)
+
+
+def _read(source: _Source, problems: Problems, *, table: bool, bar: Any = None) -> Any:
+    try:
+        return _read_one(source, problems, table=table)
+    finally:
+        _step(bar, source.path.name)
+
+
+def _read_one(source: _Source, problems: Problems, *, table: bool) -> Any:
     where = os.fspath(source.path)
     if not source.path.is_file():
         what = "not a file" if source.path.exists() else f"no such file ({source.path.resolve()})"
@@ -183,18 +208,18 @@ def _read_table(path: Path, opts: dict[str, Any]) -> pl.DataFrame:
     return read_table(path, **opts)
 
 
-def _read_all(config: CityConfig, problems: Problems) -> Parts:
+def _read_all(config: CityConfig, problems: Problems, bar: Any = None) -> Parts:
     metas: dict[tuple[str, str], SourceInfo] = {}
     areas = None
     if config.areas is not None:
-        areas = _read(config.areas, problems, table=False)
+        areas = _read(config.areas, problems, table=False, bar=bar)
         metas[("areas", "areas")] = SourceInfo(
             "areas", "areas", os.fspath(config.areas.path), key=config.areas.key, code=config.areas.code
         )
     organisation = None
     if config.organisation is not None:
         oc = config.organisation
-        raw = _read(oc, problems, table=True)
+        raw = _read(oc, problems, table=True, bar=bar)
         meta = SourceInfo("organisation", "organisation", os.fspath(oc.path))
         metas[("organisation", "organisation")] = meta
         if raw is not None:
@@ -208,7 +233,7 @@ def _read_all(config: CityConfig, problems: Problems) -> Parts:
         metas[("layer", n)] = SourceInfo(
             "layer", n, os.fspath(lc.path), year=lc.year, date=lc.date, description=lc.description
         )
-        layer = _read(lc, problems, table=False)
+        layer = _read(lc, problems, table=False, bar=bar)
         if layer is not None:
             layers[n] = layer
     tables = {}
@@ -223,14 +248,14 @@ def _read_all(config: CityConfig, problems: Problems) -> Parts:
             date=tc.date,
             description=tc.description,
         )
-        df = _read(tc, problems, table=True)
+        df = _read(tc, problems, table=True, bar=bar)
         if df is not None:
             tables[n] = df
     crosswalks = {}
     for n, cc in config.crosswalks.items():
         meta = SourceInfo("crosswalk", n, os.fspath(cc.path), key="from", description=cc.description)
         metas[("crosswalk", n)] = meta
-        df = _read(cc, problems, table=True)
+        df = _read(cc, problems, table=True, bar=bar)
         if df is None:
             continue
         wanted = [cc.from_column, cc.stadsdel] + ([cc.weight] if cc.weight else [])
@@ -320,8 +345,11 @@ def to_working(
 # -- the checks, in order --------------------------------------------------------------
 
 
-def check(parts: Parts) -> Checked:
-    """Check everything together, transform into the working CRS, raise once."""
+def check(parts: Parts, bar: Any = None) -> Checked:
+    """Check everything together, transform into the working CRS, raise once.
+
+    ``bar`` is advanced :func:`check_steps` times.
+    """
     problems = Problems()
     problems.items += parts.problems
     sources = parts.sources
@@ -349,6 +377,7 @@ def check(parts: Parts) -> Checked:
                 area_meta, f"no column {area_meta.code!r} of codes (columns: {', '.join(areas.columns)})", "areas.code"
             )
     known = set(names)
+    _step(bar, "kontrollerar lagren")
 
     # Layers.
     layers: dict[str, Layer] = {}
@@ -360,6 +389,9 @@ def check(parts: Parts) -> Checked:
         layer = in_working(meta, layer)
         problems.items += check_time_columns(layer.attributes, sources[("layer", n)])
         layers[n] = layer
+        _step(bar, n)
+    for _ in range(len(parts.layers) - len(layers)):
+        _step(bar, "kontrollerar tabellerna")
 
     # Organisation.
     organisation: Organisation | None = None
@@ -388,10 +420,14 @@ def check(parts: Parts) -> Checked:
         problems.items += check_table(df, meta, known, sdo_names, crosswalks, sources)
         tables[n] = df
 
+    _step(bar, "kontrollerar avsnitten")
+
     # Settings that name layers, and the analyses' sections against the data.
     problems.items += check_settings(parts.settings, layers, sources, config_shown)
     settings, found = check_sections(parts.settings, layers, tables, sources, known, config_shown)
     problems.items += found
+
+    _step(bar, "kontrollerar områdenas gränser")
 
     # Topology of the areas.
     findings = empty_findings()
@@ -399,6 +435,7 @@ def check(parts: Parts) -> Checked:
     if areas is not None and area_meta is not None and working is not None and names and polygons:
         findings, found = check_topology(areas, area_meta, parts.settings)
         problems.items += found
+    _step(bar, "klar")
 
     if problems.items:
         raise ConfigError.from_problems(problems.items, path=config_shown)
