@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import lagesbild as lb
@@ -322,6 +323,22 @@ def test_incident_numbers_are_the_incidents_analysis(demo_out: Path, demo_city: 
             assert n["suppressed"] == row["suppressed"][0]
             checked += 1
     assert checked > 100
+
+
+def test_each_namnd_page_has_its_risk_map_with_alt_text(demo_out: Path) -> None:
+    data = _data(demo_out)
+    for page in data["pages"]:
+        html = (demo_out / f"{page['id']}.html").read_text(encoding="utf-8")
+        if page["kind"] != "namnd":
+            assert "<img" not in html
+            continue
+        assert html.count('<img src="data:image/png;base64,') == 1
+        alt = re.search(r'<img src="data:image/png;base64,[^"]*" alt="([^"]*)"', html).group(1)
+        assert alt.startswith(f"Karta över {page['area']} med grannområdena i grått")
+        png = (demo_out / "kartor" / f"{page['id']}.png").read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 50_000
+        md = (demo_out / f"{page['id']}.md").read_text(encoding="utf-8")
+        assert f"](kartor/{page['id']}.png)" in md
 
 
 def test_facknamnder_get_their_own_pages(demo_out: Path) -> None:

@@ -123,6 +123,7 @@ def test_names_from_the_data_and_the_analysts_text_come_out_escaped(hostile: lb.
     assert "javascript:" not in html.lower().replace("[klicka](javascript:alert(3))", "")
     sources = [v for name, v in parsed.attrs if name == "src"]
     assert all(v.startswith("data:image/png;base64,") for v in sources), "only the inlined map: no requests"
+    assert len(sources) == 1
     assert "onerror" not in [n for n, _ in parsed.attrs]
     # HTML and Markdown carry no markup from the data (CSV and JSON keep the names as data).
     for path in out.rglob("*"):

@@ -334,6 +334,7 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
     try:
         from lagesbild.maps import risk_map
     except ImportError:
+        blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
     m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False)
     try:
