@@ -34,3 +34,6 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert images >= 1  # the maps show inline
         html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
         assert "Geografiskt områdesansvar" in html  # områdesansvar shown as its small map and table
+    if path.name.startswith("03"):
+        assert "hot cells of" in text  # the hotspots found
+        assert "beyond_noise" in html + text  # the survey's change against sampling noise
