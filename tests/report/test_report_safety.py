@@ -202,3 +202,13 @@ def test_cli_writes_the_report_and_says_where(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert (out / "index.html").is_file() and (out / "skarholmens-stadsdelsnamnd.html").is_file()
     assert (out / "index.html").as_uri() in run.stdout
+
+
+def test_missing_parent_folders_are_made_and_an_existing_file_is_refused(tmp_path) -> None:
+    from lagesbild.report.report import write_atomically
+
+    out = write_atomically(tmp_path / "out" / "lagesbild", {"index.html": b"<p>x</p>"})
+    assert (out / "index.html").read_bytes() == b"<p>x</p>"
+    (tmp_path / "fil").write_text("x")
+    with pytest.raises(lb.InvalidArgumentError, match="is a file, not a folder"):
+        write_atomically(tmp_path / "fil" / "lagesbild", {"index.html": b""})

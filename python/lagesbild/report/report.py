@@ -215,8 +215,11 @@ def write_atomically(directory: Path, files: dict[str, bytes], *, after=None) ->
         msg = f"cannot write the report to {os.fspath(directory)!r}: {os.fspath(parent)!r} is a file, not a folder"
         raise InvalidArgumentError(msg)
     if not parent.is_dir():
-        msg = f"cannot write the report to {os.fspath(directory)!r}: the folder {os.fspath(parent)!r} does not exist"
-        raise InvalidArgumentError(msg)
+        try:
+            parent.mkdir(parents=True)  # like `mkdir -p`: out/lagesbild on a fresh checkout
+        except OSError as e:
+            msg = f"cannot write the report to {os.fspath(directory)!r}: cannot make {os.fspath(parent)!r}: {e.strerror or e}"
+            raise InvalidArgumentError(msg) from None
     if directory.exists():
         if not directory.is_dir():
             msg = f"cannot write the report to {os.fspath(directory)!r}: it is a file, not a folder"
