@@ -218,7 +218,8 @@ def write_atomically(directory: Path, files: dict[str, bytes], *, after=None) ->
         try:
             parent.mkdir(parents=True)  # like `mkdir -p`: out/lagesbild on a fresh checkout
         except OSError as e:
-            msg = f"cannot write the report to {os.fspath(directory)!r}: cannot make {os.fspath(parent)!r}: {e.strerror or e}"
+            where = f"cannot write the report to {os.fspath(directory)!r}"
+            msg = f"{where}: cannot make {os.fspath(parent)!r}: {e.strerror or e}"
             raise InvalidArgumentError(msg) from None
     if directory.exists():
         if not directory.is_dir():
