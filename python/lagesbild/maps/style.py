@@ -27,6 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lagesbild._numbers import GROUP, format_number
+
 __all__ = [
     "GROUP",
     "Palette",
@@ -39,45 +41,6 @@ __all__ = [
     "label_first_clause",
     "sector_symbol",
 ]
-
-#: The thousands separator: a narrow no-break space (U+202F).
-GROUP = "\u202f"
-#: The minus sign (U+2212), not a hyphen.
-MINUS = "\u2212"
-#: What a missing value is written as (an en dash).
-MISSING = "–"
-
-
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    r"""A number in Swedish: decimal comma, digits grouped by a narrow no-break space.
-
-    Parameters
-    ----------
-    value
-        The number (``None`` or NaN is written as an en dash).
-    decimals
-        Decimals to show (rounded half away from zero, as people round).
-
-    Examples
-    --------
-    >>> from lagesbild.maps.style import format_number
-    >>> format_number(1234567) == "1\u202f234\u202f567"
-    True
-    >>> format_number(2.5), format_number(0.05, 1), format_number(1e-9, 2)
-    ('3', '0,1', '0,00')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    if isinstance(value, float) and math.isinf(value):
-        return ("" if value > 0 else MINUS) + "∞"
-    scaled = abs(float(value)) * 10**decimals
-    rounded = math.floor(scaled + 0.5 + 1e-9 * max(1.0, scaled))
-    whole, frac = divmod(rounded, 10**decimals)
-    digits = f"{int(whole):,}".replace(",", GROUP)
-    text = f"{digits},{int(frac):0{decimals}d}" if decimals > 0 else digits
-    negative = value < 0 and rounded != 0
-    return (MINUS if negative else "") + text
-
 
 def format_range(low: float, high: float, decimals: int = 0) -> str:
     """A class of a legend: ``"12 345 – 23 456"`` (numbers as :func:`format_number`).
