@@ -129,6 +129,7 @@ def risk_map(
     hazards: Sequence[str] | None = None,
     title: str | None = None,
     progress: bool | None = None,
+    dpi: float = 300,
 ) -> Map:
     """A risk map of one stadsdelsområde, ready to print on A4 or A3.
 
@@ -169,6 +170,16 @@ def risk_map(
         A progress bar, one step per layer drawn: ``None`` (default) when
         someone is watching and it takes a while, ``False`` never,
         ``True`` at once (:mod:`lagesbild.progress`).
+    dpi
+        The resolution the map is meant for (300, print, by default; the
+        report's pages inline it at 100). The outlines of areas, water,
+        zones and routes are clipped to the map's extent and simplified,
+        topology kept, to half a pixel at this resolution: the map's
+        width in metres ÷ (its width on paper in inches × ``dpi``) ÷ 2,
+        about 2 m for an A4 portrait map of a stadsdelsområde 10 km
+        across at 300 dpi, 6 m at 100 dpi. Only the drawing is
+        simplified; every number (the table, the analyses) comes from the
+        full geometry.
 
     Returns
     -------
@@ -232,7 +243,7 @@ def risk_map(
             x0, x1 = ax.get_xlim()
             y0, y1 = ax.get_ylim()
             view_box = (x0, y0, x1, y1)
-            tol = tolerance(ax)
+            tol = tolerance(ax, dpi)
             sd_shown = _geom.for_display(_geom.shapes(sd), tol, view_box)
             sdo_shown = _geom.for_display(sdo_geoms, tol, view_box)
             is_target = np.array([n == name for n in sdo_names])

@@ -126,7 +126,7 @@ def lagesbild(
         listed) or ``"internal"``.
     maps
         Draw each stadsdelsnämnd's area risk map (:func:`lagesbild.maps.risk_map`,
-        the ``lagesbild[maps]`` extra); about 1–2 s a map.
+        the ``lagesbild[maps]`` extra); about 0.5 s a map.
 
     Returns
     -------

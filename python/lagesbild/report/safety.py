@@ -336,7 +336,7 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
     except ImportError:
         blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
-    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False)
+    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False, dpi=MAP_DPI)
     try:
         png = m.to_bytes("png", dpi=MAP_DPI)
     finally:
