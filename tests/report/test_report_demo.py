@@ -336,6 +336,8 @@ def test_each_namnd_page_has_its_risk_map_with_alt_text(demo_out: Path) -> None:
         assert html.count('<img src="data:image/png;base64,') == 1
         alt = re.search(r'<img src="data:image/png;base64,[^"]*" alt="([^"]*)"', html).group(1)
         assert alt.startswith(f"Karta över {page['area']} med grannområdena i grått")
+        # The hot cells of the analys av orsak are drawn on the map, and the alternative text says so.
+        assert "signifikant fler händelser än väntat (något tema) är röda" in alt
         png = (demo_out / "kartor" / f"{page['id']}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 50_000
         md = (demo_out / f"{page['id']}.md").read_text(encoding="utf-8")

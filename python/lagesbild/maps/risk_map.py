@@ -130,6 +130,7 @@ def risk_map(
     title: str | None = None,
     progress: bool | None = None,
     dpi: float = 300,
+    extra: Sequence[overlays.Overlay] = (),
 ) -> Map:
     """A risk map of one stadsdelsområde, ready to print on A4 or A3.
 
@@ -180,6 +181,10 @@ def risk_map(
         across at 300 dpi, 6 m at 100 dpi. Only the drawing is
         simplified; every number (the table, the analyses) comes from the
         full geometry.
+    extra
+        More overlays drawn over the hazards, under the facilities, such as
+        :func:`overlays.cells` of a :func:`~lagesbild.analysis.hotspots`
+        layer; each gets its legend group.
 
     Returns
     -------
@@ -210,7 +215,7 @@ def risk_map(
             known = ", ".join(city.settings.hazards) or "none"
             msg = f"risk_map: no hazard {', '.join(sorted(unknown))} (hazards: {known})"
             raise InvalidArgumentError(msg)
-    n_overlays = len(floods) + len(routes) + (city.settings.facilities is not None)
+    n_overlays = len(floods) + len(routes) + len(extra) + (city.settings.facilities is not None)
     with steps(3 + n_overlays, "Ritar riskkartan", progress=progress) as bar:
         bar.set_postfix_str("anläggningar i riskområde")
         listed, counted = risk_table(city, name, year=year, mode=mode)
@@ -259,6 +264,7 @@ def risk_map(
             chosen = [overlays.flood(city, h.name) for h in floods] + [
                 overlays.routes(city, h.name, zones=True) for h in routes
             ]
+            chosen += list(extra)
             numbers = {(n, x, y): nr for nr, n, x, y in listed.select("nr", "namn", "x", "y").iter_rows()}
             if city.settings.facilities is not None:
                 chosen.append(overlays.facilities(city, year, only_at_risk=True, within=[name], numbers=numbers))

@@ -395,6 +395,7 @@ class _Builder:
         self.oa = results["omradesansvar"]
         self.safety = results
         self.maps = True
+        self.hot_cells: Any = None  # the hot cells of any theme, for the maps (see safety._hot_cells)
         self.names = _namnd_names(city, params.year)
         self.floods = flood_hazards(city)
         self.routes = route_hazards(city)

@@ -370,7 +370,19 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
     except ImportError:
         blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
-    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False, dpi=MAP_DPI)
+    extra = []
+    cells = _hot_cells(b)
+    if cells is not None:
+        from lagesbild.maps import overlays
+
+        extra.append(
+            overlays.cells(
+                cells,
+                classes={"hot": (overlays.HOTSPOT_CLASSES["hot"][0], w.hot_cells_legend)},
+                title=w.hotspot_legend_title,
+            )
+        )
+    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False, dpi=MAP_DPI, extra=extra)
     try:
         png = m.to_bytes("png", dpi=MAP_DPI)
     finally:
@@ -384,6 +396,8 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
         f"{b.label(h.name)} ({w.zone.lower()} {', '.join(z for z, _, _ in h.zones())})" for h in b.routes
     )
     alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=listed)
+    if extra:
+        alt += " " + w.map_alt_hot
     blocks.append(
         Image(
             key="risk-map",
@@ -488,3 +502,20 @@ def _split(text: str, number: Number) -> list[str | Number]:
     """A sentence with one number in it (where a NUL character stands), as text and :class:`Number` parts."""
     before, _, after = text.partition("\0")
     return [p for p in (before, number, after) if p != ""]
+
+
+def _hot_cells(b: _Builder):
+    """The grid cells hot for any theme of the report (one layer for the maps; ``None`` without hotspots)."""
+    layers = list(b.safety["hotspots"].values())
+    if not layers:
+        return None
+    if getattr(b, "hot_cells", None) is None:
+        first = layers[0]
+        hot = pl.Series([False] * len(first))
+        for layer in layers:
+            # Every theme's layer has the same study cells in the same (grid) order.
+            assert layer["cell"].equals(first["cell"])
+            hot = hot | (layer["class"] == "hot").fill_null(False)
+        cells = first.filter(hot)
+        b.hot_cells = cells.with_attributes(pl.DataFrame({"class": ["hot"] * len(cells)}))
+    return b.hot_cells

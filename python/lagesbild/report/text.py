@@ -187,12 +187,15 @@ class Words:
     map_needs_extra: str
     map_alt: str
     map_caption: str
+    map_alt_hot: str
     hotspot_section: str
     hotspot_caption: str
     hot_cells: str
     cells_touching: str
     hotspot_sentence: str
     hotspot_none: str
+    hot_cells_legend: str
+    hotspot_legend_title: str
     hotspot_note: str
     near_caption: str
     sector: str
@@ -423,6 +426,12 @@ _SV = Words(
         "(Gi*, falsk upptäcktsrisk {alpha} %)."
     ),
     hotspot_none="{theme}: ingen cell i området har signifikant fler händelser än väntat.",
+    hot_cells_legend="Signifikant fler händelser än väntat, något tema",
+    map_alt_hot=(
+        "Rutor om 100 × 100 m med signifikant fler händelser än väntat (något tema) är röda; avsnittet Var "
+        "händelserna samlas ger dem i siffror."
+    ),
+    hotspot_legend_title="Heta celler (Gi*, 100 m)",
     hotspot_note=(
         "Heta celler enligt Getis–Ord Gi* på ett rutnät av landceller med korrigering för falsk upptäcktsrisk "
         "(Benjamini–Hochberg); en cell hör till det område som rymmer dess mittpunkt. Att en cell når en zon "
@@ -677,6 +686,12 @@ _EN = Words(
         "(Gi*, false discovery rate {alpha}%)."
     ),
     hotspot_none="{theme}: no cell in the area has significantly more incidents than expected.",
+    hot_cells_legend="Significantly more incidents than expected, any theme",
+    map_alt_hot=(
+        "Squares of 100 × 100 m with significantly more incidents than expected (any theme) are red; the "
+        "section Where incidents cluster gives them in numbers."
+    ),
+    hotspot_legend_title="Hot cells (Gi*, 100 m)",
     hotspot_note=(
         "Hot cells by Getis–Ord Gi* on a grid of land cells, corrected for the false discovery rate "
         "(Benjamini–Hochberg); a cell belongs to the area holding its centre. A cell reaching a zone or a "
