@@ -100,7 +100,7 @@ def _report_options(p: argparse.ArgumentParser, *, demo: bool) -> None:
         help="open (default: small counts protected, protected facilities not shown) or internal",
     )
     p.add_argument("--pdf", action="store_true", help="also print each page to PDF with headless Chromium")
-    p.add_argument("--no-maps", action="store_true", help="leave out the area risk maps (faster: about 1–2 s a map)")
+    p.add_argument("--no-maps", action="store_true", help="leave out the area risk maps (faster: about 0.5–1 s a map)")
 
 
 def _period(text: str | None) -> tuple[dt.date, dt.date] | None:
