@@ -195,11 +195,9 @@ class Report:
         Examples
         --------
         >>> report = lb.lagesbild(lb.demo(), year=2025, namnder=["Bromma"], maps=False)
-        >>> print(report.summary())  # doctest: +ELLIPSIS
+        >>> print(*report.summary().splitlines()[:2], sep=chr(10))
         Lägesbild 2025 för Stockholm (demo): 2 sidor (1 stadsdelsnämnd, 0 facknämnder och bolag)
           Landyta (utan vatten): 187,66 km²
-          Andel av landytan under +2,7 m (Mälaren): 2,2 %
-        ...
         """
         sv = self.params.lang == "sv"
         kinds = [p.kind for p in self.pages]
