@@ -11,10 +11,10 @@ the validation findings — or every problem that stops it from loading.
 the annual lägesbild (:func:`lagesbild.lagesbild`) into ``DIR``:
 ``--theme`` and ``--namnd`` (repeatable) choose themes and nämnder,
 ``--period START:END`` the incident period, ``--lang sv|en``,
-``--mode open|internal`` and ``--pdf``. ``lagesbild demo --out DIR`` does
-it for the bundled demo city; ``lagesbild demo`` without ``--out`` prints
-the demo city's summary and hazard tables. Bad input gets one line on
-stderr and exit status 1, never a traceback.
+``--mode open|internal`` and ``--pdf``. ``lagesbild demo`` does it for the
+bundled demo city (into ``out/lagesbild`` unless ``--out DIR``) and prints
+a short summary from the report. Bad input gets one line on stderr and exit
+status 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -54,20 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--encoding", help="CSV encoding: utf-8 or windows-1252 (default: detected)")
     job = sub.add_parser(
         "demo",
-        help="the main job: load and check a city (the bundled demo by default) "
-        "and show where its hazards meet the stadsdelar",
+        help="the main job: the annual lägesbild of a city (the bundled demo by default), "
+        "written into a folder, with a short summary",
     )
     job.add_argument("--config", metavar="TOML", help="a city configuration instead of the demo city")
     job.add_argument("--year", type=int, help="the report year (default: the last year with incidents)")
     job.add_argument(
-        "--maps",
-        metavar="DIR",
-        help="also draw the maps (a choropleth and one stadsdelsområde's risk map) into DIR; needs lagesbild[maps]",
-    )
-    job.add_argument(
         "--out",
         metavar="DIR",
-        help="write the demo city's lägesbild into DIR (HTML, Markdown, CSV, JSON) and say where",
+        default=os.path.join("out", "lagesbild"),
+        help="where to write the lägesbild (HTML, Markdown, CSV, JSON; default: out/lagesbild)",
     )
     _report_options(job, demo=True)
     rep = sub.add_parser(
@@ -87,7 +83,9 @@ def _report_options(p: argparse.ArgumentParser, *, demo: bool) -> None:
         "--namnd",
         action="append",
         metavar="NAME",
-        help="a stadsdelsnämnd, by its name, its area's name or code (repeatable; default: all)",
+        help="a nämnd to give a page: a stadsdelsnämnd by its name, its area's name or code, or a facknämnd or "
+        "bolag reporting incidents by its name (repeatable; default: all). The city-wide page (index.html) "
+        "is always written; the facknämnder's and bolag's pages only when they are named or nothing is",
     )
     p.add_argument(
         "--period",
@@ -102,7 +100,7 @@ def _report_options(p: argparse.ArgumentParser, *, demo: bool) -> None:
         help="open (default: small counts protected, protected facilities not shown) or internal",
     )
     p.add_argument("--pdf", action="store_true", help="also print each page to PDF with headless Chromium")
-    p.add_argument("--no-maps", action="store_true", help="leave out the area risk maps (faster: about 1–2 s a map)")
+    p.add_argument("--no-maps", action="store_true", help="leave out the area risk maps (faster: about 0.5–1 s a map)")
 
 
 def _period(text: str | None) -> tuple[dt.date, dt.date] | None:
@@ -149,9 +147,8 @@ def _report(args: argparse.Namespace, config: str | None, year: int | None) -> i
         print(f"lagesbild: cannot write the report:{where}: {e.strerror or e}", file=sys.stderr)
         return 1
     index = out / "index.html"
-    pages = len(report.pages)
-    print(f"Lägesbild {report.params.year} för {city.name}: {pages} sidor i {os.fspath(out)}")
-    print(f"Öppna {index.as_uri()}")
+    print(report.summary(out), end="")
+    print(f"Öppna {index.as_uri()}" if report.params.lang == "sv" else f"Open {index.as_uri()}")
     return 0
 
 
@@ -173,22 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if args.command == "report":
         return _report(args, args.config, args.year)
-    if args.command == "demo" and args.out is not None:
-        return _report(args, args.config, args.year)
     if args.command == "demo":
-        from lagesbild.demo_job import run
-
-        try:
-            print(run(args.config, args.year), end="")
-            if args.maps:
-                from lagesbild.demo_job import write_maps
-
-                for path in write_maps(args.maps, args.config, args.year or 2025):
-                    print(f"wrote {path}")
-        except LagesbildError as e:
-            print(f"lagesbild: {e}", file=sys.stderr)
-            return 1
-        return 0
+        return _report(args, args.config, args.year)
     if args.command == "info":
         if not args.paths and args.config is None:
             parser.error("info needs a PATH or --config TOML")

@@ -146,3 +146,66 @@ def test_hotspots_bad_input() -> None:
     with pytest.raises(lb.InvalidArgumentError, match="cell size must be a positive"):
         hotspots(c, 2025, "brott", cell=0)
     assert math.isfinite(hotspots(c, 2025, "olyckor", cell=250)["z"].drop_nulls().max())
+
+
+def test_hotspot_context_against_shapely_on_the_demo() -> None:
+    """Hot cells per area (by centre), zones reached and facilities near, recomputed with shapely."""
+    from lagesbild.analysis import facilities_at_risk
+    from lagesbild.analysis.areas import area_layer
+    from lagesbild.analysis.hazards import flood_hazards, flood_zones, route_hazards, route_reach
+    from lagesbild.analysis.hotspots import hotspot_context
+
+    city = lb.demo()
+    cells = hotspots(city, 2025, "brott")
+    got = hotspot_context(city, 2025, cells, near_m=100.0)
+
+    def geoms(layer: lb.Layer) -> np.ndarray:
+        return shapely.from_wkb(layer.to_polars()["geometry"].to_numpy())
+
+    hot_mask = (cells["class"] == "hot").to_numpy()
+    hot = geoms(cells)[hot_mask]
+    attrs = cells.attributes.filter(pl.Series(hot_mask))
+    centres = shapely.points(attrs["x"].to_numpy(), attrs["y"].to_numpy())
+    areas = area_layer(city, year=2025, level="stadsdelsomrade")
+    area_geoms = geoms(areas)
+    area_of = []
+    for c in centres:
+        inside = [n for n, g in zip(areas["area"].to_list(), area_geoms, strict=True) if g.covers(c)]
+        area_of.append(inside[0] if inside else None)
+    zones = {h.name: geoms(flood_zones(city, h))[-1] for h in flood_hazards(city)}
+    zones |= {h.name: geoms(route_reach(city, h))[-1] for h in route_hazards(city)}
+    fac = facilities_at_risk(city, year=2025, mode="open")
+    points = shapely.points(fac["x"].to_numpy(), fac["y"].to_numpy())
+    sectors = fac["sector"].to_list()
+    checked = 0
+    for area in sorted({a for a in area_of if a is not None}):
+        mine = [i for i, a in enumerate(area_of) if a == area]
+        sub = got.filter(pl.col("area") == area)
+
+        def value(measure: str, category: str | None, sub: pl.DataFrame = sub) -> float | None:
+            row = sub.filter((pl.col("measure") == measure) & (pl.col("category").eq_missing(category)))
+            return row["value"][0] if row.height else None
+
+        assert value("hot_cells", None) == len(mine), area
+        for name, zone in zones.items():
+            assert value("cells_touching", name) == sum(bool(hot[i].intersects(zone)) for i in mine), (area, name)
+        near = shapely.dwithin(points[:, None], hot[mine][None, :], 100.0).any(axis=1)
+        expected: dict[str, int] = {}
+        for s, is_near in zip(sectors, near, strict=True):
+            if is_near:
+                expected[s] = expected.get(s, 0) + 1
+        got_near = {r["category"]: r["value"] for r in sub.filter(pl.col("measure") == "facilities_near").iter_rows(
+            named=True)}
+        assert got_near == expected, area
+        checked += 1
+    assert checked >= 8
+
+
+def test_hotspot_context_refuses_what_is_not_a_hotspot_layer() -> None:
+    from lagesbild.analysis.hotspots import hotspot_context
+
+    city = lb.demo()
+    with pytest.raises(lb.InvalidArgumentError, match="no column 'class'"):
+        hotspot_context(city, 2025, city.areas)
+    with pytest.raises(lb.InvalidArgumentError, match="near_m"):
+        hotspot_context(city, 2025, hotspots(city, 2025, "brott"), near_m=-1)

@@ -248,3 +248,22 @@ def test_without_the_extra_the_error_names_it(monkeypatch) -> None:
         importlib.import_module("lagesbild.maps")
     for k, v in saved.items():
         monkeypatch.setitem(sys.modules, k, v)
+
+
+def test_risk_map_draws_extra_overlays_such_as_hot_cells(city) -> None:
+    """Hot cells given as an extra overlay: drawn clipped to the map, one path per hot cell in view, in the legend."""
+    from lagesbild.analysis import hotspots
+
+    cells = hotspots(city, 2025, "brott")
+    hot = cells.filter(cells["class"] == "hot")
+    m = maps.risk_map(city, "Skärholmen", year=2025, extra=[maps.overlays.cells(hot, title="Heta celler")])
+    from matplotlib.text import Text
+
+    assert "Heta celler" in [t.get_text() for t in m.figure.findobj(Text)]
+    x0, x1 = m.ax.get_xlim()
+    y0, y1 = m.ax.get_ylim()
+    in_view = hot.attributes.filter(pl.col("x").is_between(x0, x1) & pl.col("y").is_between(y0, y1)).height
+    drawn = [c for c in m.ax.collections if (c.get_gid() or "").startswith("lb-celler-hot")]
+    assert len(drawn) == 1 and in_view > 50
+    assert len(drawn[0].get_paths()) == in_view
+    assert b'id="lb-celler-hot' in m.to_bytes("svg")

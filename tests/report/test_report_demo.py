@@ -210,6 +210,7 @@ def test_provenance_records_inputs_version_and_parameters(demo_out: Path, demo_c
         "year": 2025,
         "themes": list(demo_city.settings.themes),
         "namnder": [p["area"] for p in data["pages"] if p["kind"] == "namnd"],
+        "facknamnder": [p["namnd"] for p in data["pages"] if p["kind"] == "facknamnd"],
         "period": ["2024-09-01", "2025-08-31"],
         "lang": "sv",
         "mode": "open",
@@ -273,7 +274,7 @@ def test_english(demo_city: lb.City) -> None:
     ("kwargs", "message"),
     [
         ({"year": 2031}, "no data for the year 2031"),
-        ({"year": 2025, "namnder": ["Atlantis"]}, "no stadsdelsnämnd 'Atlantis' in 2025"),
+        ({"year": 2025, "namnder": ["Atlantis"]}, "no stadsdelsnämnd, facknämnd or bolag .Atlantis. in 2025"),
         ({"year": 2025, "themes": ["trafik"]}, "unknown theme 'trafik'"),
         ({"year": 2025, "lang": "de"}, "lang must be 'sv' or 'en'"),
         ({"year": 2025, "mode": "public"}, "mode must be 'open' or 'internal'"),
@@ -335,6 +336,8 @@ def test_each_namnd_page_has_its_risk_map_with_alt_text(demo_out: Path) -> None:
         assert html.count('<img src="data:image/png;base64,') == 1
         alt = re.search(r'<img src="data:image/png;base64,[^"]*" alt="([^"]*)"', html).group(1)
         assert alt.startswith(f"Karta över {page['area']} med grannområdena i grått")
+        # The hot cells of the analys av orsak are drawn on the map, and the alternative text says so.
+        assert "signifikant fler händelser än väntat (något tema) är röda" in alt
         png = (demo_out / "kartor" / f"{page['id']}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 50_000
         md = (demo_out / f"{page['id']}.md").read_text(encoding="utf-8")
@@ -349,3 +352,76 @@ def test_facknamnder_get_their_own_pages(demo_out: Path) -> None:
     assert "hot_och_vald-by-activity" in page["tables"]
     activities = [row[0] for row in page["tables"]["hot_och_vald-by-activity"]["rows"]]
     assert "grundskola" in activities
+
+
+def test_hotspot_numbers_are_the_hotspot_analysis(demo_out: Path, demo_city: lb.City) -> None:
+    """Analys av orsak says where incidents cluster and near what: the numbers of hotspot_context, called afresh."""
+    from lagesbild.analysis import hotspots
+    from lagesbild.analysis.hotspots import hotspot_context
+
+    data = _data(demo_out)
+    themes = list(demo_city.settings.themes)
+    ctx = {t: hotspot_context(demo_city, 2025, hotspots(demo_city, 2025, t)) for t in themes}
+    checked = 0
+    for page in data["pages"]:
+        if page["kind"] != "namnd":
+            assert not any(k.startswith("hotspots/") for k in page["numbers"])
+            continue
+        html = (demo_out / f"{page['id']}.html").read_text(encoding="utf-8")
+        assert "Var händelserna samlas och vad som finns nära" in html
+        assert "samvariation, inte att zonen eller verksamheten orsakar" in html
+        for t in themes:
+            mine = ctx[t].filter(pl.col("area") == page["area"])
+            for r in mine.filter(pl.col("measure") != "incidents").iter_rows(named=True):
+                key = f"hotspots/{t}/{r['measure']}" + (f"/{r['category']}" if r["category"] is not None else "")
+                assert page["numbers"][key]["value"] == _g(r["value"]), (page["area"], key)
+                checked += 1
+            # Nothing on the page that the analysis does not give.
+            keys = [k for k in page["numbers"] if k.startswith(f"hotspots/{t}/")]
+            assert len(keys) == mine.filter(pl.col("measure") != "incidents").height
+    assert checked > 100
+
+
+def test_city_page_has_the_rsa_matrix_as_an_accessible_table(demo_out: Path, demo_city: lb.City) -> None:
+    from lagesbild.analysis import risk_matrix
+
+    data = _data(demo_out)
+    city = data["pages"][0]
+    m = risk_matrix(demo_city, 2025).filter(pl.col("namnd") == "alla nämnder")
+    values = list(dict.fromkeys(m["protected_value"].to_list()))
+    assert len(values) == 4
+    checked = 0
+    for r in m.iter_rows(named=True):
+        n = city["numbers"][f"rsa/{r['protected_value']}/{r['likelihood']}/{r['consequence']}"]
+        assert n["value"] == r["count"]
+        checked += 1
+    assert checked == 4 * 25
+    assert sum(n["value"] for k, n in city["numbers"].items() if k.startswith("rsa/")) == m["count"].sum() > 0
+    html = (demo_out / "index.html").read_text(encoding="utf-8")
+    for v in values:
+        table = re.search(rf'<table[^>]*id="[^"]*rsa-{v}"[^>]*>.*?</table>', html, re.S)
+        assert table is not None, v
+        t = table.group(0)
+        assert "<caption>" in t and "RSA-riskmatris" in t
+        assert t.count("<th") >= 6 and 'scope="col"' in t
+        assert "Konsekvens 5" in t
+    assert not any(p["kind"] == "namnd" and any(k.startswith("rsa/") for k in p["numbers"]) for p in data["pages"])
+
+
+def test_namnd_chooses_facknamnder_and_bolag_too(demo_city: lb.City) -> None:
+    report = lb.lagesbild(demo_city, year=2025, namnder=["trafiknämnden", "Bromma", "Skolfastigheter i Stockholm AB"],
+                          maps=False)
+    assert [(p.kind, p.namnd) for p in report.pages] == [
+        ("city", None),
+        ("namnd", "Bromma stadsdelsnämnd"),
+        ("facknamnd", "Skolfastigheter i Stockholm AB"),
+        ("facknamnd", "Trafiknämnden"),
+    ]
+    assert report.params.facknamnder == ("Skolfastigheter i Stockholm AB", "Trafiknämnden")
+    only = lb.lagesbild(demo_city, year=2025, namnder=["Kulturnämnden"], maps=False)
+    assert [p.kind for p in only.pages] == ["city", "facknamnd"]
+    # An unknown name lists both kinds; an older organisation's stadsdelsnämnd is neither.
+    for bad in ("Atlantis", "Rinkeby-Kista stadsdelsnämnd"):
+        with pytest.raises(lb.InvalidArgumentError) as e:
+            lb.lagesbild(demo_city, year=2025, namnder=[bad], maps=False)
+        assert "Järva stadsdelsnämnd" in str(e.value) and "Trafiknämnden" in str(e.value), bad

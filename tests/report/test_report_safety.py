@@ -171,7 +171,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (["--config", "no/such/city.toml", "--year", "2025"], "no/such/city.toml: no such file"),
         (["--config", str(DEMO_TOML), "--year", "2031"], "no data for the year 2031: the city's data cover"),
-        (["--config", str(DEMO_TOML), "--year", "2025", "--namnd", "Atlantis"], "no stadsdelsnämnd 'Atlantis'"),
+        (["--config", str(DEMO_TOML), "--year", "2025", "--namnd", "Atlantis"], "no stadsdelsnämnd, facknämnd or bolag 'Atlantis'"),
         (
             ["--config", str(DEMO_TOML), "--year", "2025", "--period", "2010-01-01:2010-12-31"],
             "the period 2010-01-01 – 2010-12-31 lies outside the data",

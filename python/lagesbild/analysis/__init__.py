@@ -14,7 +14,9 @@ screening) and the safety picture live in modules of this package:
   rates per area, theme and type over like periods),
   :func:`incident_trend` (Poisson trend) and :func:`staff_violence`;
 - :mod:`~lagesbild.analysis.hotspots`: :func:`hotspots`, Gi* with a
-  false-discovery-rate correction on a grid of land cells;
+  false-discovery-rate correction on a grid of land cells, and
+  :func:`~lagesbild.analysis.hotspots.hotspot_context` (per area, the zones
+  the hot cells reach and the facilities near them);
 - :mod:`~lagesbild.analysis.rsa`: :func:`risk_matrix` (the RSA register on
   the likelihood × consequence matrix) and :func:`risk_index` (a composite
   for internal prioritisation);

@@ -257,25 +257,35 @@ def survey(
         )
     links = units.join(shares, on="stadsdel")
     per_stadsdel = ["stadsdel", "link", "source", "year", "kon", "measure"]
+    # Every sum below runs over rows in a fixed order (joins and group-bys hand rows over in an order
+    # that can change from run to run, and a float sum in another order can differ in its last bits).
+    row_order = [*AREA_COLUMNS, "source", "kon", "measure", "year", "link", "unit", "stadsdel"]
     joined = (
-        _share_of_stadsdel(obs.join(links, on=["link", "unit"], how="inner"), per_stadsdel)
-        .join(pop, on=["stadsdel", "year", "kon"], how="left")
+        _share_of_stadsdel(obs.join(links, on=["link", "unit"], how="inner").sort(row_order), per_stadsdel)
+        .join(pop, on=["stadsdel", "year", "kon"], how="left", maintain_order="left")
         .with_columns((pl.col("population").fill_null(0.0) * pl.col("f")).alias("w"))
     )
     # Per area and unit: the unit's residents in the area, and the unit's residents overall.
     keys = [*AREA_COLUMNS, "source", "kon", "measure", "year"]
     per_unit = (
-        joined.group_by([*keys, "link", "unit"])
+        joined.group_by([*keys, "link", "unit"], maintain_order=True)
         .agg(pl.col("w").sum(), pl.col("p").first(), pl.col("n").first())
         .filter(pl.col("p").is_not_null() & (pl.col("n") > 0))
     )
     unit_total = (
-        _share_of_stadsdel(obs.join(shares, on=["link", "unit"], how="inner"), per_stadsdel)
-        .join(pop, on=["stadsdel", "year", "kon"], how="left")
-        .group_by("source", "kon", "measure", "year", "link", "unit")
+        _share_of_stadsdel(
+            obs.join(shares, on=["link", "unit"], how="inner").sort(
+                "source", "kon", "measure", "year", "link", "unit", "stadsdel"
+            ),
+            per_stadsdel,
+        )
+        .join(pop, on=["stadsdel", "year", "kon"], how="left", maintain_order="left")
+        .group_by("source", "kon", "measure", "year", "link", "unit", maintain_order=True)
         .agg((pl.col("population").fill_null(0.0) * pl.col("f")).sum().alias("unit_w"))
     )
-    per_unit = per_unit.join(unit_total, on=["source", "kon", "measure", "year", "link", "unit"], how="left")
+    per_unit = per_unit.join(
+        unit_total, on=["source", "kon", "measure", "year", "link", "unit"], how="left", maintain_order="left"
+    )
     is_index = pl.col("measure").is_in(list(s.indices))
     w_sum = pl.col("w").sum().over(keys)
     single = (pl.len().over(keys) == 1) & (pl.col("link") == "")
@@ -285,7 +295,7 @@ def survey(
             pl.when(pl.col("unit_w") > 0).then(pl.col("w") / pl.col("unit_w")).otherwise(1.0).alias("g"),
             single.alias("single"),
         )
-        .group_by(keys)
+        .group_by(keys, maintain_order=True)
         .agg(
             (pl.col("W") * pl.col("p")).sum().alias("value"),
             (pl.col("W").pow(2) * deff * pl.col("p") * (1 - pl.col("p")) / pl.col("n")).sum().alias("var"),

@@ -8,6 +8,7 @@ result.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -19,12 +20,30 @@ from lagesbild.layer import Layer
 Bounds = tuple[float, float, float, float]
 
 
+#: The shapes of the last few layers decoded, by their (immutable) geometry column: the
+#: city's zones, routes, water and areas are decoded once for all the maps drawn of it.
+_SHAPES: OrderedDict[int, tuple[object, np.ndarray]] = OrderedDict()
+_SHAPES_KEPT = 16
+
+
 def shapes(layer: Layer) -> np.ndarray:
-    """The layer's geometries as a numpy array of shapely objects (``None`` where null)."""
+    """The layer's geometries as a read-only numpy array of shapely objects (``None`` where null)."""
+    inner = layer._inner
+    hit = _SHAPES.get(id(inner))
+    if hit is not None and hit[0] is inner:
+        _SHAPES.move_to_end(id(inner))
+        return hit[1]
     if len(layer) == 0:
-        return np.array([], dtype=object)
-    df = layer.with_attributes(pl.DataFrame()).to_polars(name="geometry")
-    return shapely.from_wkb(df["geometry"].to_numpy())
+        out = np.array([], dtype=object)
+    else:
+        df = layer.with_attributes(pl.DataFrame()).to_polars(name="geometry")
+        out = shapely.from_wkb(df["geometry"].to_numpy())
+    out.flags.writeable = False
+    # The layer's geometry is kept with its shapes, so its id cannot be reused while they are cached.
+    _SHAPES[id(inner)] = (inner, out)
+    while len(_SHAPES) > _SHAPES_KEPT:
+        _SHAPES.popitem(last=False)
+    return out
 
 
 def union_bounds(geoms: Iterable[shapely.Geometry | None]) -> Bounds | None:

@@ -129,6 +129,8 @@ def risk_map(
     hazards: Sequence[str] | None = None,
     title: str | None = None,
     progress: bool | None = None,
+    dpi: float = 300,
+    extra: Sequence[overlays.Overlay] = (),
 ) -> Map:
     """A risk map of one stadsdelsområde, ready to print on A4 or A3.
 
@@ -169,6 +171,20 @@ def risk_map(
         A progress bar, one step per layer drawn: ``None`` (default) when
         someone is watching and it takes a while, ``False`` never,
         ``True`` at once (:mod:`lagesbild.progress`).
+    dpi
+        The resolution the map is meant for (300, print, by default; the
+        report's pages inline it at 100). The outlines of areas, water,
+        zones and routes are clipped to the map's extent and simplified,
+        topology kept, to half a pixel at this resolution: the map's
+        width in metres ÷ (its width on paper in inches × ``dpi``) ÷ 2,
+        about 2 m for an A4 portrait map of a stadsdelsområde 10 km
+        across at 300 dpi, 6 m at 100 dpi. Only the drawing is
+        simplified; every number (the table, the analyses) comes from the
+        full geometry.
+    extra
+        More overlays drawn over the hazards, under the facilities, such as
+        :func:`overlays.cells` of a :func:`~lagesbild.analysis.hotspots`
+        layer; each gets its legend group.
 
     Returns
     -------
@@ -199,7 +215,7 @@ def risk_map(
             known = ", ".join(city.settings.hazards) or "none"
             msg = f"risk_map: no hazard {', '.join(sorted(unknown))} (hazards: {known})"
             raise InvalidArgumentError(msg)
-    n_overlays = len(floods) + len(routes) + (city.settings.facilities is not None)
+    n_overlays = len(floods) + len(routes) + len(extra) + (city.settings.facilities is not None)
     with steps(3 + n_overlays, "Ritar riskkartan", progress=progress) as bar:
         bar.set_postfix_str("anläggningar i riskområde")
         listed, counted = risk_table(city, name, year=year, mode=mode)
@@ -232,7 +248,7 @@ def risk_map(
             x0, x1 = ax.get_xlim()
             y0, y1 = ax.get_ylim()
             view_box = (x0, y0, x1, y1)
-            tol = tolerance(ax)
+            tol = tolerance(ax, dpi)
             sd_shown = _geom.for_display(_geom.shapes(sd), tol, view_box)
             sdo_shown = _geom.for_display(sdo_geoms, tol, view_box)
             is_target = np.array([n == name for n in sdo_names])
@@ -248,6 +264,7 @@ def risk_map(
             chosen = [overlays.flood(city, h.name) for h in floods] + [
                 overlays.routes(city, h.name, zones=True) for h in routes
             ]
+            chosen += list(extra)
             numbers = {(n, x, y): nr for nr, n, x, y in listed.select("nr", "namn", "x", "y").iter_rows()}
             if city.settings.facilities is not None:
                 chosen.append(overlays.facilities(city, year, only_at_risk=True, within=[name], numbers=numbers))

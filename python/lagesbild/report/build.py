@@ -27,13 +27,16 @@ from lagesbild.analysis import exposure, facilities_at_risk, omradesansvar
 from lagesbild.analysis.areas import check_args
 from lagesbild.analysis.disclosure import describe_rule, rule_name
 from lagesbild.analysis.hazards import flood_hazards, route_hazards
+from lagesbild.analysis.rsa import CITY_WIDE
 from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.report.analyst import analyst_text
 from lagesbild.report.model import Column, FigureList, Number, Page, Paragraph, Part, Table
 from lagesbild.report.safety import (
     area_map,
     facknamnd_pages,
+    hotspot_section,
     incident_section,
+    rsa_section,
     safety_results,
     survey_section,
     trend_section,
@@ -57,6 +60,8 @@ class Params:
     period: tuple[dt.date, dt.date]
     lang: str
     mode: str
+    #: The facknämnder and bolag given pages (see :func:`facknamnd_names`).
+    facknamnder: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The parameters as the JSON file records them."""
@@ -64,6 +69,7 @@ class Params:
             "year": self.year,
             "themes": list(self.themes),
             "namnder": list(self.namnder),
+            "facknamnder": list(self.facknamnder),
             "period": [self.period[0].isoformat(), self.period[1].isoformat()],
             "lang": self.lang,
             "mode": self.mode,
@@ -113,8 +119,10 @@ def lagesbild(
     themes
         Entries of ``[themes]`` to report (default: all).
     namnder
-        Stadsdelsnämnder (by the nämnd's name, the area's name or code) to
-        give pages (default: all).
+        The nämnder to give pages (default: all): stadsdelsnämnder by the
+        nämnd's name, the area's name or code, and facknämnder or bolag
+        reporting incidents by name (:func:`facknamnd_names`). The
+        city-wide page is always made: it is the report's first page.
     period
         ``(start, end)`` dates of the incident period; default the twelve
         months to 31 August of ``year`` (:func:`default_period`). It must
@@ -126,7 +134,7 @@ def lagesbild(
         listed) or ``"internal"``.
     maps
         Draw each stadsdelsnämnd's area risk map (:func:`lagesbild.maps.risk_map`,
-        the ``lagesbild[maps]`` extra); about 1–2 s a map.
+        the ``lagesbild[maps]`` extra); about 0.5 s a map.
 
     Returns
     -------
@@ -241,23 +249,34 @@ def check_params(
             raise InvalidArgumentError(msg)
         chosen_themes = tuple(dict.fromkeys(themes))
     names = _namnd_names(city, year)
+    fack = facknamnd_names(city, names)
     if namnder is None:
         chosen = tuple(names["area"].to_list())
+        chosen_fack = fack
     else:
         lookup = {}
         for area, code, namnd in names.iter_rows():
             for k in (area, code, namnd):
                 lookup[str(k).casefold()] = area
+        fack_lookup = {n.casefold(): n for n in fack}
         picked = []
+        picked_fack = []
         for n in namnder:
-            if str(n).casefold() not in lookup:
+            key = str(n).casefold()
+            if key in lookup:
+                picked.append(lookup[key])
+            elif key in fack_lookup:
+                picked_fack.append(fack_lookup[key])
+            else:
+                others = f"; facknämnder and bolag with incidents: {', '.join(fack)}" if fack else ""
                 msg = (
-                    f"lagesbild: no stadsdelsnämnd {n!r} in {year} "
-                    f"(in force on 31 December {year}: {', '.join(names['namnd'].to_list())})"
+                    f"lagesbild: no stadsdelsnämnd, facknämnd or bolag {n!r} in {year} "
+                    f"(stadsdelsnämnder in force on 31 December {year}: {', '.join(names['namnd'].to_list())}"
+                    f"{others})"
                 )
                 raise InvalidArgumentError(msg)
-            picked.append(lookup[str(n).casefold()])
         chosen = tuple(a for a in names["area"].to_list() if a in set(picked))
+        chosen_fack = tuple(n for n in fack if n in set(picked_fack))
     if period is None:
         period = default_period(year)
     else:
@@ -277,7 +296,33 @@ def check_params(
             f"({span[0].isoformat()} – {span[1].isoformat()})"
         )
         raise InvalidArgumentError(msg)
-    return Params(year=year, themes=chosen_themes, namnder=chosen, period=period, lang=lang, mode=mode)
+    return Params(
+        year=year, themes=chosen_themes, namnder=chosen, period=period, lang=lang, mode=mode, facknamnder=chosen_fack
+    )
+
+
+def facknamnd_names(city: City, names: pl.DataFrame | None = None, year: int | None = None) -> tuple[str, ...]:
+    """The nämnder and bolag reporting incidents that are no stadsdelsnämnd (of any period), sorted.
+
+    They are the ones that can have a facknämnd page: the values of the
+    incident layer's ``[incidents] namnd`` column.
+    """
+    cfg = city.settings.incidents
+    if cfg is None or cfg.namnd is None or cfg.layer not in city.layers:
+        return ()
+    layer = city.layer(cfg.layer)
+    if cfg.namnd not in layer.columns:
+        return ()
+    if names is None:
+        assert year is not None
+        names = _namnd_names(city, year)
+    stadsdelsnamnder = set(names["namnd"].to_list())
+    org = city._organisation
+    if org is not None and "namnd" in org.table.columns:
+        # The stadsdelsnämnder of every period: an older organisation's nämnd is none of these either.
+        stadsdelsnamnder |= {str(n) for n in org.table["namnd"].drop_nulls().to_list()}
+    found = {str(n) for n in layer[cfg.namnd].drop_nulls().unique().to_list()}
+    return tuple(sorted(found - stadsdelsnamnder - {CITY_WIDE}))
 
 
 # -- layout -------------------------------------------------------------------------------
@@ -350,6 +395,7 @@ class _Builder:
         self.oa = results["omradesansvar"]
         self.safety = results
         self.maps = True
+        self.hot_cells: Any = None  # the hot cells of any theme, for the maps (see safety._hot_cells)
         self.names = _namnd_names(city, params.year)
         self.floods = flood_hazards(city)
         self.routes = route_hazards(city)
@@ -404,9 +450,8 @@ class _Builder:
         for area, code, namnd in self.names.iter_rows():
             if area in self.p.namnder:
                 out.append(self.namnd_page(area, code, namnd))
-        if self.p.namnder == tuple(self.names["area"].to_list()):
-            # The facknämnder's pages belong to the whole report, not to a chosen few stadsdelsnämnder.
-            out += facknamnd_pages(self)
+        if self.p.facknamnder:
+            out += facknamnd_pages(self, self.p.facknamnder)
         return out
 
     def namnd_page(self, area: str, code: str, namnd: str) -> Page:
@@ -448,6 +493,8 @@ class _Builder:
             blocks = orsak.section(w.compare_section)
             for h in self.floods:
                 self.compare(page, blocks, area, h)
+        if self.safety["hotspot_context"]:
+            hotspot_section(self, page, orsak.section(w.hotspot_section), area)
         if self.far is not None:
             self.carriers(page, orsak.section(w.carriers_section), area)
         if self.safety["survey"] is not None:
@@ -485,6 +532,8 @@ class _Builder:
         if self.safety["incidents_city"] is not None:
             incident_section(self, page, nulage.section(w.incidents_section), city_area)
         self.areas_table(page, nulage.section(w.areas_section))
+        if self.safety["risk_matrix"] is not None:
+            rsa_section(self, page, nulage.section(w.rsa_section))
         return page
 
     # -- sections -----------------------------------------------------------------------
@@ -638,32 +687,33 @@ class _Builder:
         text = f"{v:g}"
         return text.replace(".", ",") if self.p.lang == "sv" else text
 
-    def _band_columns(self) -> list[tuple[str, str, str]]:
-        """(hazard, band, label) of every flood level and route zone."""
+    def _band_columns(self) -> list[tuple[str, str, str, str]]:
+        """(hazard, band, label, short label) of every flood level and route zone."""
         out = []
         for h in self.floods:
             for b in self.ex.bands(h.name, "flooded_land_m2"):
-                out.append((h.name, b, f"{self.label(h.name)} {self.band(b)}"))
+                out.append((h.name, b, f"{self.label(h.name)} {self.band(b)}", self.band(b)))
         for h in self.routes:
             for z, _, _ in h.zones():
-                out.append((h.name, z, f"{self.label(h.name)} {self.w.zone.lower()} {z}"))
+                out.append((h.name, z, f"{self.label(h.name)} {self.w.zone.lower()} {z}", f"{self.w.zone} {z}"))
         return out
 
     def facility_counts(self, page: Page, blocks: list, area: str) -> None:
         w = self.w
         bands = self._band_columns()
-        cats = sorted({c for h, _, _ in bands for c in self.ex.categories(h, "facilities", area)})
+        cats = sorted({c for h, _, _, _ in bands for c in self.ex.categories(h, "facilities", area)})
         if not cats:
             blocks.append(Paragraph([w.carriers_none]))
             return
         t = Table(
             "facilities-in-zones",
             w.facilities_caption,
-            [Column("category", w.category)] + [Column(f"{h}:{b}", label, "", numeric=True) for h, b, label in bands],
+            [Column("category", w.category)]
+            + [Column(f"{h}:{b}", short, "", numeric=True, full=label) for h, b, label, short in bands],
         )
         for c in cats:
             row: list[str | Number | None] = [c]
-            for h, b, _ in bands:
+            for h, b, _, _ in bands:
                 r = self.ex.get(area, h, b, c, "facilities")
                 row.append(self.num(page, f"facilities/{h}/{b}/{c}", r, "count") if r is not None else None)
             t.rows.append(row)
@@ -755,10 +805,16 @@ class _Builder:
             Column("capacity_unit", w.unit),
         ]
         for h in self.floods:
-            cols.append(Column(f"{h.name}_band", f"{w.lowest_level} ({self.label(h.name)})"))
+            cols.append(Column(f"{h.name}_band", w.level_short, full=f"{w.lowest_level} ({self.label(h.name)})"))
         for h in self.routes:
             cols += [
-                Column(f"{h.name}_distance_m", f"{w.distance} ({self.label(h.name)})", "m", numeric=True),
+                Column(
+                    f"{h.name}_distance_m",
+                    w.distance_short,
+                    "m",
+                    numeric=True,
+                    full=f"{w.distance} ({self.label(h.name)})",
+                ),
                 Column(f"{h.name}_zone", w.zone),
                 Column(f"{h.name}_note", w.note),
             ]
@@ -936,22 +992,21 @@ class _Builder:
             blocks.append(t)
 
     def areas_table(self, page: Page, blocks: list) -> None:
+        """The areas compared: land and flooding in one table, dangerous-goods routes in another (fits a page)."""
         w = self.w
-        cols = [
-            Column("area", w.stadsdelsomrade),
-            Column("namnd", w.namnd),
-            Column("land_m2", w.land_area, "km²", numeric=True),
-        ]
+        cols = [Column("area", w.stadsdelsomrade), Column("land_m2", w.land_area, "km²", numeric=True)]
         spec: list[tuple[str, str | None, str | None, str, str]] = []
         for h in self.floods:
+            hz = self.label(h.name)
             bands = self.ex.bands(h.name, "flooded_land_m2")
             for b in bands:
                 cols.append(
                     Column(
                         f"{h.name}:{b}:flooded_share",
-                        f"{w.share_of_land} {self.label(h.name)} {self.band(b)}",
+                        f"{w.share_short} {self.band(b)}",
                         "",
                         numeric=True,
+                        full=f"{w.share_of_land} {hz} {self.band(b)}",
                     )
                 )
                 spec.append((h.name, b, None, "flooded_share", "share"))
@@ -960,31 +1015,44 @@ class _Builder:
                 cols.append(
                     Column(
                         f"{h.name}:{b}:residents_est",
-                        f"{w.residents_est} {self.label(h.name)} {self.band(b)}",
+                        f"{w.residents_short} {self.band(b)}",
                         "",
                         numeric=True,
+                        full=f"{w.residents_est} {hz} {self.band(b)}",
                     )
                 )
                 spec.append((h.name, b, None, "residents_est", "count"))
+        route_cols: list[Column] = [Column("area", w.stadsdelsomrade)]
+        route_spec: list[tuple[str, str | None, str | None, str, str]] = []
         for h in self.routes:
             for c in self.ex.categories(h.name, "route_length_m"):
-                cols.append(Column(f"{h.name}:{c}:route_length_m", f"{self.label(h.name)} {c}", "km", numeric=True))
-                spec.append((h.name, None, c, "route_length_m", "km"))
+                route_cols.append(
+                    Column(f"{h.name}:{c}:route_length_m", c, "km", numeric=True, full=f"{self.label(h.name)} {c}")
+                )
+                route_spec.append((h.name, None, c, "route_length_m", "km"))
         t = Table("areas", w.areas_caption, cols)
-        for area, _code, namnd in self.names.iter_rows():
+        r_t = Table("areas-routes", w.areas_routes_caption, route_cols)
+        for area, _code, _namnd in self.names.iter_rows():
             row: list[str | Number | None] = [
                 area,
-                namnd,
                 self.num(page, f"areas/{area}/land_m2", self.ex.get(area, None, None, None, "land_m2"), "km2"),
             ]
             for hazard, band, cat, measure, fmt in spec:
                 r = self.ex.get(area, hazard, band, cat, measure)
                 row.append(self.num(page, f"areas/{area}/{hazard}/{band or cat}/{measure}", r, fmt) if r else None)
             t.rows.append(row)
+            r_row: list[str | Number | None] = [area]
+            for hazard, band, cat, measure, fmt in route_spec:
+                r = self.ex.get(area, hazard, band, cat, measure)
+                r_row.append(self.num(page, f"areas/{area}/{hazard}/{band or cat}/{measure}", r, fmt) if r else None)
+            r_t.rows.append(r_row)
         if self.population_year is not None:
             t.notes.append(w.residents_note.format(year=self.population_year))
         t.notes.append(self.rule_note())
         blocks.append(t)
+        if route_spec:
+            r_t.notes.append(w.tunnels_note)
+            blocks.append(r_t)
 
 
 def _fill(template: str, **values: str | Number) -> list[str | Number]:

@@ -56,10 +56,11 @@ FORMATS: dict[str, tuple[float, int, str]] = {
 def recorded(value: float) -> float:
     """A value as the report records it: to 9 decimals below 1 000, else to 12 significant digits.
 
-    An analysis summing in parallel can differ in the last bits between
-    runs (the survey's stratified estimates do, and a difference of two
-    such values more so), and the report promises the same bytes from the
-    same inputs; rounding far below any shown digit keeps that promise.
+    The analyses give the same floats from the same inputs (the survey's
+    stratified sums, for one, run over rows in a fixed order), so this is
+    not what keeps the report's bytes the same; it keeps float noise (the
+    last bits of a sum) out of the JSON and guards the promise should a
+    parallel sum enter an analysis. It rounds far below any shown digit.
 
     Examples
     --------
@@ -138,6 +139,8 @@ class Column:
     label: str
     unit: str = ""
     numeric: bool = False
+    #: The header in full where ``label`` abbreviates it (the HTML's ``<abbr title>``, the Markdown's header).
+    full: str | None = None
 
 
 @dataclass
@@ -159,7 +162,10 @@ class Table:
 
         return {
             "caption": self.caption,
-            "columns": [{"key": c.key, "label": c.label, "unit": c.unit} for c in self.columns],
+            "columns": [
+                {"key": c.key, "label": c.label, "unit": c.unit, **({"full": c.full} if c.full else {})}
+                for c in self.columns
+            ],
             "rows": [[cell(c) for c in row] for row in self.rows],
             "notes": list(self.notes),
         }

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.report.analyst import text_path
 from lagesbild.report.build import Params, relative
-from lagesbild.report.model import AnalystText, Page
+from lagesbild.report.model import AnalystText, FigureList, Number, Page
 from lagesbild.report.render import csv_table, json_text, render_html, render_markdown_page
 from lagesbild.report.text import Words, words
 
@@ -187,6 +187,43 @@ class Report:
             extra = print_pdf
         return write_atomically(Path(directory), files, after=extra)
 
+    def summary(self, where: str | os.PathLike[str] | None = None) -> str:
+        """A few lines for a terminal: where the report is, its pages and the city's key figures.
+
+        Every figure is one of the city page's key figures, as the page shows it.
+
+        Examples
+        --------
+        >>> report = lb.lagesbild(lb.demo(), year=2025, namnder=["Bromma"], maps=False)
+        >>> print(*report.summary().splitlines()[:2], sep=chr(10))
+        Lägesbild 2025 för Stockholm (demo): 2 sidor (1 stadsdelsnämnd, 0 facknämnder och bolag)
+          Landyta (utan vatten): 187,66 km²
+        """
+        sv = self.params.lang == "sv"
+        kinds = [p.kind for p in self.pages]
+        n, f = kinds.count("namnd"), kinds.count("facknamnd")
+        if sv:
+            head = (
+                f"Lägesbild {self.params.year} för {self.city.name}: {len(self.pages)} sidor "
+                f"({n} stadsdelsnämnd{'er' if n != 1 else ''}, {f} facknämnder och bolag)"
+            )
+        else:
+            head = (
+                f"Lägesbild {self.params.year} of {self.city.name}: {len(self.pages)} pages "
+                f"({n} stadsdelsnämnder, {f} facknämnder and bolag)"
+            )
+        lines = [head + (f" i {os.fspath(where)}" if sv and where else f" in {os.fspath(where)}" if where else "")]
+        city = next((p for p in self.pages if p.kind == "city"), None)
+        if city is not None:
+            for part in city.parts[:1]:
+                for _title, blocks in part.sections[:1]:
+                    for block in blocks:
+                        if isinstance(block, FigureList):
+                            for label, value in block.items:
+                                shown = value if isinstance(value, str) else value.shown + _unit(value)
+                                lines.append(f"  {label}: {shown}")
+        return "\n".join(lines) + "\n"
+
     def _repr_html_(self) -> str:
         w = self.words
         items = "".join(
@@ -262,3 +299,11 @@ def write_atomically(directory: Path, files: dict[str, bytes], *, after=None) ->
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return directory
+
+
+def _unit(n: Number) -> str:
+    """The unit a key figure is shown in (as the page's figure list writes it)."""
+    from lagesbild.report.model import FORMATS
+
+    unit = FORMATS[n.fmt][2]
+    return f" {unit}" if unit and n.value is not None and not n.shown.endswith(unit) else ""

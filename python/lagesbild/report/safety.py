@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from lagesbild.analysis import incident_trend, incidents, staff_violence, survey
+from lagesbild.analysis import hotspots, incident_trend, incidents, risk_matrix, staff_violence, survey
+from lagesbild.analysis.hotspots import NEAR_M, hotspot_context
+from lagesbild.analysis.rsa import CITY_WIDE
+from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.report.model import Column, Image, Number, Page, Paragraph, Table
 
 if TYPE_CHECKING:
@@ -46,7 +49,27 @@ def safety_results(city: City, params: Params) -> dict[str, Any]:
             out["staff_violence"][t] = staff_violence(city, params.year, params.period, theme=t, mode=params.mode)
     if s.surveys is not None and s.surveys.tables:
         out["survey"] = survey(city, params.year, "stadsdelsomrade", mode=params.mode)
+    out["hotspots"] = {}
+    out["hotspot_context"] = {}
+    if themes and s.incidents is not None and city.areas is not None:
+        for t in themes:
+            cells = hotspots(city, params.year, t, params.period, HOTSPOT_CELL_M, alpha=HOTSPOT_ALPHA, mode=params.mode)
+            out["hotspots"][t] = cells
+            out["hotspot_context"][t] = hotspot_context(city, params.year, cells, mode=params.mode)
+    out["risk_matrix"] = None
+    if s.rsa is not None:
+        try:
+            out["risk_matrix"] = risk_matrix(city, params.year, mode=params.mode)
+        except InvalidArgumentError:
+            # No register of the year or before it: the city page says so.
+            out["risk_matrix"] = pl.DataFrame(schema={"namnd": pl.String})
     return out
+    return out
+
+
+#: The hotspot analysis's grid and false discovery rate in the report (the analysis's defaults).
+HOTSPOT_CELL_M = 100.0
+HOTSPOT_ALPHA = 0.05
 
 
 def _src(b: _Builder, source: str) -> str:
@@ -114,21 +137,25 @@ def trend_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
     year = b.p.year
     cols = [
         Column("theme", w.theme),
-        Column("source", w.source),
         Column("change_per_year", w.change_per_year, "", numeric=True),
-        Column("lo", w.interval_lo, "", numeric=True),
-        Column("hi", w.interval_hi, "", numeric=True),
+        Column("lo", w.lo_short, "", numeric=True, full=w.interval_lo),
+        Column("hi", w.hi_short, "", numeric=True, full=w.interval_hi),
         Column("direction", w.direction),
-        Column(f"per_1000_{year}", f"{w.per_1000} {year}", "", numeric=True),
+        Column(f"per_1000_{year}", f"{w.per_1000_short} {year}", "", numeric=True, full=f"{w.per_1000} {year}"),
         Column(f"per_1000_{year + 1}", f"{w.projected} {year + 1}", "", numeric=True),
         Column(f"per_1000_{year + 2}", f"{w.projected} {year + 2}", "", numeric=True),
     ]
-    t = Table("trend", w.trend_caption, cols)
+    # One table per source, named in the caption, so the table fits the page.
+    tables: dict[str, Table] = {}
     sentences: list[Paragraph] = []
     for r in mine.iter_rows(named=True):
         source, theme = r["source"], r["theme"]
+        if source not in tables:
+            tkey = "trend" if not tables else f"trend-{len(tables) + 1}"
+            tables[source] = Table(tkey, f"{w.trend_caption}: {_src(b, source)}", cols)
+        t = tables[source]
         key = f"trend/{source}/{theme}"
-        row: list[str | Number | None] = [_theme(b, theme), _src(b, source)]
+        row: list[str | Number | None] = [_theme(b, theme)]
         if r["change_per_year"] is None:
             row += [None, None, None, w.no_trend_data, None, None, None]
             t.rows.append(row)
@@ -168,8 +195,9 @@ def trend_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
             )
         )
     blocks.extend(sentences)
-    t.notes.append(w.trend_note)
-    blocks.append(t)
+    for t in tables.values():
+        t.notes.append(w.trend_note)
+        blocks.append(t)
 
 
 def survey_section(b: _Builder, page: Page, blocks: list, area: str, *, moved_only: bool) -> None:
@@ -186,47 +214,52 @@ def survey_section(b: _Builder, page: Page, blocks: list, area: str, *, moved_on
         blocks.append(Paragraph([w.nothing_to_show]))
         return
     mine = mine.sort("source", "measure", "kon")
-    cols = [
-        Column("source", w.source),
-        Column("indicator", w.indicator),
-        Column("kon", w.kon),
-        Column("year", w.survey_year),
-        Column("value", w.value, "", numeric=True),
-        Column("lo", w.interval_lo, "", numeric=True),
-        Column("hi", w.interval_hi, "", numeric=True),
-        Column("previous_year", w.previous_survey),
-        Column("change", w.change, "", numeric=True),
-        Column("beyond_noise", w.beyond_noise),
-    ]
     key0 = "survey-moved" if moved_only else "survey"
-    t = Table(key0, w.survey_moved_caption if moved_only else w.survey_caption, cols)
-    for i, r in enumerate(mine.iter_rows(named=True)):
-        fmt = "share" if r["unit"] == "share" else "decimal"
-        key = f"{key0}/{i}"
-        t.rows.append(
-            [
-                r["source"],
-                b.label(r["measure"]),
-                r["kon"],
-                str(r["year"]),
-                page.number(
-                    f"{key}/value", r["value"], r["unit"], fmt, suppressed=bool(r["suppressed"]), rule=r["rule"]
-                ),
-                page.number(f"{key}/lo", r["lo"], r["unit"], fmt) if r["lo"] is not None else None,
-                page.number(f"{key}/hi", r["hi"], r["unit"], fmt) if r["hi"] is not None else None,
-                str(r["previous_year"]) if r["previous_year"] is not None else None,
-                page.number(f"{key}/change", r["change"], r["unit"], "points" if fmt == "share" else fmt)
-                if r["change"] is not None
-                else None,
-                (w.yes if r["beyond_noise"] else w.no) if r["beyond_noise"] is not None else None,
-            ]
+    caption = w.survey_moved_caption if moved_only else w.survey_caption
+    # One table per survey (source, year and the survey compared with), named in its caption: it fits the page.
+    i = 0
+    surveys = mine.select("source", "year", "previous_year").unique(maintain_order=True).rows()
+    for n_table, (source, year, previous) in enumerate(surveys):
+        rows = mine.filter(
+            (pl.col("source") == source) & (pl.col("year") == year) & pl.col("previous_year").eq_missing(previous)
         )
-    t.notes.append(w.survey_note)
-    blocks.append(t)
+        since = w.change_since.format(year=previous) if previous is not None else w.change
+        cols = [
+            Column("indicator", w.indicator),
+            Column("kon", w.kon),
+            Column("value", w.value, "", numeric=True),
+            Column("lo", w.lo_short, "", numeric=True, full=w.interval_lo),
+            Column("hi", w.hi_short, "", numeric=True, full=w.interval_hi),
+            Column("change", since, "", numeric=True, full=f"{since} ({w.points})"),
+            Column("beyond_noise", w.beyond_noise_short, full=w.beyond_noise),
+        ]
+        key = key0 if n_table == 0 else f"{key0}-{n_table + 1}"
+        t = Table(key, f"{caption}: {source} {year}", cols)
+        for r in rows.iter_rows(named=True):
+            fmt = "share" if r["unit"] == "share" else "decimal"
+            k = f"{key0}/{i}"
+            i += 1
+            t.rows.append(
+                [
+                    b.label(r["measure"]),
+                    r["kon"],
+                    page.number(
+                        f"{k}/value", r["value"], r["unit"], fmt, suppressed=bool(r["suppressed"]), rule=r["rule"]
+                    ),
+                    page.number(f"{k}/lo", r["lo"], r["unit"], fmt) if r["lo"] is not None else None,
+                    page.number(f"{k}/hi", r["hi"], r["unit"], fmt) if r["hi"] is not None else None,
+                    page.number(f"{k}/change", r["change"], r["unit"], "points" if fmt == "share" else fmt)
+                    if r["change"] is not None
+                    else None,
+                    (w.yes if r["beyond_noise"] else w.no) if r["beyond_noise"] is not None else None,
+                ]
+            )
+        t.notes.append(w.survey_note)
+        blocks.append(t)
 
 
-def facknamnd_pages(b: _Builder) -> list[Page]:
-    """A shorter page per nämnd or bolag reporting incidents that is no stadsdelsnämnd: its incidents by verksamhet."""
+def facknamnd_pages(b: _Builder, chosen: tuple[str, ...]) -> list[Page]:
+    """A shorter page per chosen facknämnd or bolag reporting incidents: its incidents by verksamhet."""
     w = b.w
     tables: dict[str, pl.DataFrame] = b.safety["staff_violence"]
     if not tables:
@@ -235,6 +268,7 @@ def facknamnd_pages(b: _Builder) -> list[Page]:
     names: set[str] = set()
     for df in tables.values():
         names |= {n for n in df["namnd"].to_list() if n not in stadsdelsnamnder and n != "alla nämnder"}
+    names &= set(chosen)
     pages = []
     from lagesbild.report.build import slug
     from lagesbild.report.model import Part
@@ -336,7 +370,19 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
     except ImportError:
         blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
-    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False)
+    extra = []
+    cells = _hot_cells(b)
+    if cells is not None:
+        from lagesbild.maps import overlays
+
+        extra.append(
+            overlays.cells(
+                cells,
+                classes={"hot": (overlays.HOTSPOT_CLASSES["hot"][0], w.hot_cells_legend)},
+                title=w.hotspot_legend_title,
+            )
+        )
+    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False, dpi=MAP_DPI, extra=extra)
     try:
         png = m.to_bytes("png", dpi=MAP_DPI)
     finally:
@@ -350,6 +396,8 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
         f"{b.label(h.name)} ({w.zone.lower()} {', '.join(z for z, _, _ in h.zones())})" for h in b.routes
     )
     alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=listed)
+    if extra:
+        alt += " " + w.map_alt_hot
     blocks.append(
         Image(
             key="risk-map",
@@ -360,3 +408,114 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
             file=f"kartor/{page.id}.png",
         )
     )
+
+
+def hotspot_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
+    """Analys av orsak: the theme's hot cells in the area, the zones they reach and the facilities near them."""
+    w = b.w
+    contexts: dict[str, pl.DataFrame] = b.safety["hotspot_context"]
+    hazards = [h.name for h in b.floods] + [h.name for h in b.routes]
+    cell = _plain(b, HOTSPOT_CELL_M)
+    t = Table(
+        "hotspots",
+        w.hotspot_caption.format(cell=cell),
+        [
+            Column("theme", w.theme),
+            Column("hot_cells", w.hot_cells, "", numeric=True),
+        ]
+        + [Column(f"touching:{h}", w.cells_touching.format(hazard=b.label(h)), "", numeric=True) for h in hazards],
+    )
+    near = Table(
+        "hotspots-near",
+        w.near_caption.format(near=_plain(b, NEAR_M)),
+        [Column("theme", w.theme), Column("sector", w.sector), Column("facilities_near", w.facilities_near, "",
+                                                                        numeric=True)],
+    )
+    for theme, ctx in contexts.items():
+        mine = ctx.filter(pl.col("area") == area)
+        key = f"hotspots/{theme}"
+        n = _row(mine, measure="hot_cells", category=None)
+        if n is None:
+            blocks.append(Paragraph([w.hotspot_none.format(theme=_theme(b, theme))]))
+            continue
+        count = page.number(f"{key}/hot_cells", n["value"], n["unit"], "count")
+        parts = _split(w.hotspot_sentence.format(theme=_theme(b, theme), n="\0", cell=cell,
+                                                 alpha=_plain(b, HOTSPOT_ALPHA * 100)), count)
+        blocks.append(Paragraph(parts))
+        row: list[str | Number | None] = [_theme(b, theme), count]
+        for h in hazards:
+            r = _row(mine, measure="cells_touching", category=h)
+            row.append(page.number(f"{key}/cells_touching/{h}", r["value"], r["unit"], "count") if r else None)
+        t.rows.append(row)
+        for r in mine.filter(pl.col("measure") == "facilities_near").iter_rows(named=True):
+            near.rows.append(
+                [
+                    _theme(b, theme),
+                    r["category"],
+                    page.number(f"{key}/facilities_near/{r['category']}", r["value"], r["unit"], "count"),
+                ]
+            )
+    if t.rows:
+        t.notes.append(w.hotspot_note)
+        blocks.append(t)
+    if near.rows:
+        if b.p.mode == "open":
+            near.notes.append(w.near_protected_note)
+        blocks.append(near)
+
+
+def rsa_section(b: _Builder, page: Page, blocks: list) -> None:
+    """The city page: the RSA risk matrix of all nämnder, one table per protected value."""
+    w = b.w
+    m: pl.DataFrame = b.safety["risk_matrix"]
+    whole = m.filter(pl.col("namnd") == CITY_WIDE)
+    if whole.height == 0:
+        blocks.append(Paragraph([w.rsa_none.format(year=b.p.year)]))
+        return
+    scale = int(whole["likelihood"].max())
+    year = int(whole["year"].drop_nulls().max()) if whole["year"].drop_nulls().len() else b.p.year
+    for value in list(dict.fromkeys(whole["protected_value"].to_list())):
+        mine = whole.filter(pl.col("protected_value") == value)
+        label = w.rsa_values.get(value, b.label(value))
+        t = Table(
+            f"rsa-{value}",
+            w.rsa_caption.format(value=label),
+            [Column("likelihood", w.rsa_likelihood)]
+            + [Column(f"c{c}", w.rsa_consequence.format(n=c), "", numeric=True) for c in range(1, scale + 1)],
+        )
+        for lik in range(scale, 0, -1):
+            row: list[str | Number | None] = [str(lik)]
+            for c in range(1, scale + 1):
+                r = _row(mine, likelihood=lik, consequence=c)
+                row.append(page.number(f"rsa/{value}/{lik}/{c}", r["count"], "antal", "count") if r else None)
+            t.rows.append(row)
+        t.notes.append(w.rsa_note.format(year=year, scale=scale))
+        blocks.append(t)
+
+
+def _plain(b: _Builder, v: float) -> str:
+    text = f"{v:g}"
+    return text.replace(".", ",") if b.p.lang == "sv" else text
+
+
+def _split(text: str, number: Number) -> list[str | Number]:
+    """A sentence with one number in it (where a NUL character stands), as text and :class:`Number` parts."""
+    before, _, after = text.partition("\0")
+    return [p for p in (before, number, after) if p != ""]
+
+
+def _hot_cells(b: _Builder):
+    """The grid cells hot for any theme of the report (one layer for the maps; ``None`` without hotspots)."""
+    layers = list(b.safety["hotspots"].values())
+    if not layers:
+        return None
+    if getattr(b, "hot_cells", None) is None:
+        first = layers[0]
+        hot = pl.Series([False] * len(first))
+        for layer in layers:
+            # Every theme's layer has the same study cells in the same (grid) order.
+            assert layer["cell"].equals(first["cell"])
+            hot = hot | (layer["class"] == "hot").fill_null(False)
+        cells = first.filter(hot)
+        b.hot_cells = cells.with_attributes(pl.DataFrame({"class": ["hot"] * len(cells)}))
+    return b.hot_cells

@@ -116,6 +116,9 @@ class Words:
     share_of_area: str
     areas_section: str
     areas_caption: str
+    areas_routes_caption: str
+    share_short: str
+    residents_short: str
     provenance: str
     provenance_intro: str
     version: str
@@ -141,6 +144,14 @@ class Words:
     change_per_year: str
     interval_lo: str
     interval_hi: str
+    lo_short: str
+    level_short: str
+    distance_short: str
+    per_1000_short: str
+    hi_short: str
+    change_since: str
+    points: str
+    beyond_noise_short: str
     direction: str
     projected: str
     trend_section: str
@@ -176,6 +187,27 @@ class Words:
     map_needs_extra: str
     map_alt: str
     map_caption: str
+    map_alt_hot: str
+    hotspot_section: str
+    hotspot_caption: str
+    hot_cells: str
+    cells_touching: str
+    hotspot_sentence: str
+    hotspot_none: str
+    hot_cells_legend: str
+    hotspot_legend_title: str
+    hotspot_note: str
+    near_caption: str
+    sector: str
+    facilities_near: str
+    near_protected_note: str
+    rsa_section: str
+    rsa_caption: str
+    rsa_likelihood: str
+    rsa_consequence: str
+    rsa_note: str
+    rsa_none: str
+    rsa_values: dict
 
 
 _SV = Words(
@@ -290,7 +322,10 @@ _SV = Words(
     actor_cover="Täcker",
     share_of_area="Andel av området",
     areas_section="Stadsdelsområdena jämförda",
-    areas_caption="Exponering per stadsdelsområde",
+    areas_caption="Landyta och översvämning per stadsdelsområde",
+    areas_routes_caption="Leder för farligt gods per stadsdelsområde och klass, utanför tunnlar",
+    share_short="Andel under",
+    residents_short="Boende under",
     provenance="Underlag och reproducerbarhet",
     provenance_intro=(
         "Rapporten är byggd av lagesbild {version} ur filerna nedan; samma filer och parametrar ger samma "
@@ -322,6 +357,14 @@ _SV = Words(
     change_per_year="Förändring per år",
     interval_lo="Intervall, från",
     interval_hi="Intervall, till",
+    lo_short="Från",
+    level_short="Nivå",
+    distance_short="Avstånd",
+    per_1000_short="Per 1 000 inv.",
+    hi_short="Till",
+    change_since="Förändring sedan {year}",
+    points="procentenheter för andelar",
+    beyond_noise_short="Utöver slump",
     direction="Riktning",
     projected="Framskrivet",
     trend_section="Trenden framskriven",
@@ -374,6 +417,52 @@ _SV = Words(
         "Verksamheter som bär exponeringen."
     ),
     map_caption="Riskkarta för {area}: översvämningszoner, leder för farligt gods med zoner och utsatta verksamheter.",
+    hotspot_section="Var händelserna samlas och vad som finns nära",
+    hotspot_caption="Signifikanta heta celler ({cell} × {cell} m) i området per tema",
+    hot_cells="Heta celler",
+    cells_touching="Celler som når {hazard}",
+    hotspot_sentence=(
+        "{theme}: {n} celler om {cell} × {cell} m i området har signifikant fler händelser än väntat "
+        "(Gi*, falsk upptäcktsrisk {alpha} %)."
+    ),
+    hotspot_none="{theme}: ingen cell i området har signifikant fler händelser än väntat.",
+    hot_cells_legend="Signifikant fler händelser än väntat, något tema",
+    map_alt_hot=(
+        "Rutor om 100 × 100 m med signifikant fler händelser än väntat (något tema) är röda; avsnittet Var "
+        "händelserna samlas ger dem i siffror."
+    ),
+    hotspot_legend_title="Heta celler (Gi*, 100 m)",
+    hotspot_note=(
+        "Heta celler enligt Getis–Ord Gi* på ett rutnät av landceller med korrigering för falsk upptäcktsrisk "
+        "(Benjamini–Hochberg); en cell hör till det område som rymmer dess mittpunkt. Att en cell når en zon "
+        "eller att en verksamhet ligger nära betyder samvariation, inte att zonen eller verksamheten orsakar "
+        "händelserna."
+    ),
+    near_caption=(
+        "Samhällsviktiga verksamheter inom {near} m från en het cell, per sektor (varje verksamhet räknas en gång; "
+        "{near} m är ett antagande)"
+    ),
+    sector="Sektor",
+    facilities_near="Verksamheter nära",
+    near_protected_note=(
+        "Skyddsklassade anläggningar (el, tele, vatten) räknas inte här i den öppna versionen: antalet nära en "
+        "enskild cell skulle visa var de ligger."
+    ),
+    rsa_section="Risk- och sårbarhetsanalys (RSA)",
+    rsa_caption="RSA-riskmatris för {value}, alla nämnder: antal risker per sannolikhet och konsekvens",
+    rsa_likelihood="Sannolikhet",
+    rsa_consequence="Konsekvens {n}",
+    rsa_note=(
+        "Nämndernas och bolagens senaste riskregister till och med {year} ([rsa] i stadens konfiguration), "
+        "skala 1–{scale}; varje risk bedöms mot varje skyddsvärde. I den öppna versionen redovisas bara antal."
+    ),
+    rsa_none="Stadens RSA-register ([rsa]) har inga riskbedömningar från {year} eller tidigare.",
+    rsa_values={
+        "liv_och_halsa": "liv och hälsa",
+        "funktionalitet": "samhällets funktionalitet",
+        "miljo_och_egendom": "miljö och egendom",
+        "grundlaggande_varden": "grundläggande värden",
+    },
 )
 
 _EN = Words(
@@ -495,7 +584,10 @@ _EN = Words(
     actor_cover="Covers",
     share_of_area="Share of the area",
     areas_section="The stadsdelsområden compared",
-    areas_caption="Exposure per stadsdelsområde",
+    areas_caption="Land and flooding per stadsdelsområde",
+    areas_routes_caption="Dangerous-goods routes per stadsdelsområde and class, outside tunnels",
+    share_short="Share below",
+    residents_short="Residents below",
     provenance="Sources and reproducibility",
     provenance_intro=(
         "This report was built by lagesbild {version} from the files below; the same files and parameters give "
@@ -527,6 +619,14 @@ _EN = Words(
     change_per_year="Change per year",
     interval_lo="Interval, from",
     interval_hi="Interval, to",
+    lo_short="From",
+    level_short="Level",
+    distance_short="Distance",
+    per_1000_short="Per 1,000 res.",
+    hi_short="To",
+    change_since="Change since {year}",
+    points="percentage points for shares",
+    beyond_noise_short="Beyond noise",
     direction="Direction",
     projected="Projected",
     trend_section="The trend carried forward",
@@ -577,6 +677,51 @@ _EN = Words(
         "carry the exposure."
     ),
     map_caption="Risk map of {area}: flood zones, dangerous-goods routes with their zones, and exposed facilities.",
+    hotspot_section="Where incidents cluster and what lies near",
+    hotspot_caption="Significant hot cells ({cell} × {cell} m) in the area by theme",
+    hot_cells="Hot cells",
+    cells_touching="Cells reaching {hazard}",
+    hotspot_sentence=(
+        "{theme}: {n} cells of {cell} × {cell} m in the area have significantly more incidents than expected "
+        "(Gi*, false discovery rate {alpha}%)."
+    ),
+    hotspot_none="{theme}: no cell in the area has significantly more incidents than expected.",
+    hot_cells_legend="Significantly more incidents than expected, any theme",
+    map_alt_hot=(
+        "Squares of 100 × 100 m with significantly more incidents than expected (any theme) are red; the "
+        "section Where incidents cluster gives them in numbers."
+    ),
+    hotspot_legend_title="Hot cells (Gi*, 100 m)",
+    hotspot_note=(
+        "Hot cells by Getis–Ord Gi* on a grid of land cells, corrected for the false discovery rate "
+        "(Benjamini–Hochberg); a cell belongs to the area holding its centre. A cell reaching a zone or a "
+        "facility near it is covariation, not a sign that the zone or the facility causes the incidents."
+    ),
+    near_caption=(
+        "Critical facilities within {near} m of a hot cell, by sector (each facility counted once; {near} m is "
+        "an assumption)"
+    ),
+    sector="Sector",
+    facilities_near="Facilities near",
+    near_protected_note=(
+        "Protected facilities (electricity, telecom, water) are not counted here in the open version: a count "
+        "near one cell would show where they are."
+    ),
+    rsa_section="Risk and vulnerability analysis (RSA)",
+    rsa_caption="RSA risk matrix for {value}, all nämnder: number of risks by likelihood and consequence",
+    rsa_likelihood="Likelihood",
+    rsa_consequence="Consequence {n}",
+    rsa_note=(
+        "The nämnder's and bolag's latest risk registers up to {year} ([rsa] in the city's configuration), "
+        "scale 1–{scale}; each risk is rated against each protected value. The open version gives counts only."
+    ),
+    rsa_none="The city's RSA register ([rsa]) holds no risk ratings from {year} or before.",
+    rsa_values={
+        "liv_och_halsa": "life and health",
+        "funktionalitet": "society's functionality",
+        "miljo_och_egendom": "environment and property",
+        "grundlaggande_varden": "fundamental values",
+    },
 )
 
 
