@@ -13,6 +13,7 @@ analysis (after the disclosure rule, in ``mode="open"``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -30,10 +31,12 @@ from lagesbild.analysis.hazards import flood_hazards, route_hazards
 from lagesbild.analysis.rsa import CITY_WIDE
 from lagesbild.exceptions import InvalidArgumentError
 from lagesbild.report.analyst import analyst_text
+from lagesbild.report.mapwork import MapJob, MapWork
 from lagesbild.report.model import Column, FigureList, Number, Page, Paragraph, Part, Table
 from lagesbild.report.safety import (
     area_map,
     facknamnd_pages,
+    hot_cells,
     hotspot_section,
     incident_section,
     rsa_section,
@@ -159,18 +162,43 @@ def lagesbild(
     from lagesbild.report.report import Report
 
     params = check_params(city, year=year, themes=themes, namnder=namnder, period=period, lang=lang, mode=mode)
-    results = {
-        "exposure": exposure(city, year=params.year, level="stadsdelsomrade", mode=params.mode),
-        "exposure_city": exposure(city, year=params.year, level="city", mode=params.mode),
-        "facilities_at_risk": facilities_at_risk(city, year=params.year, mode=params.mode, lang=params.lang)
-        if city.settings.facilities is not None
-        else None,
-        "omradesansvar": omradesansvar(city, year=params.year),
-        **safety_results(city, params),
-    }
-    builder = _Builder(city, params, results)
-    builder.maps = maps
-    return Report(city=city, params=params, pages=builder.pages(), results=results)
+    safety = safety_results(city, params)
+    # The maps need only the hot cells: from here a second process can draw them beside the rest.
+    with _map_work(city, params, safety, maps) as work:
+        results = {
+            "exposure": exposure(city, year=params.year, level="stadsdelsomrade", mode=params.mode),
+            "exposure_city": exposure(city, year=params.year, level="city", mode=params.mode),
+            "facilities_at_risk": facilities_at_risk(city, year=params.year, mode=params.mode, lang=params.lang)
+            if city.settings.facilities is not None
+            else None,
+            "omradesansvar": omradesansvar(city, year=params.year),
+            **safety,
+        }
+        builder = _Builder(city, params, results)
+        builder.maps = maps
+        builder.map_work = work
+        pages = builder.pages()
+    return Report(city=city, params=params, pages=pages, results=results)
+
+
+def _map_work(city: City, params: Params, safety: dict[str, Any], maps: bool) -> contextlib.AbstractContextManager:
+    """The report's area risk maps (:class:`~lagesbild.report.mapwork.MapWork`), or nothing to do."""
+    if not (maps and city.settings.hazards and city.settings.facilities is not None):
+        return contextlib.nullcontext()
+    try:
+        import lagesbild.maps  # noqa: F401  (the lagesbild[maps] extra; without it the pages say so)
+    except ImportError:
+        return contextlib.nullcontext()
+    w = words(params.lang)
+    job = MapJob(
+        year=params.year,
+        mode=params.mode,
+        cells=hot_cells(safety["hotspots"]),
+        cells_label=w.hot_cells_legend,
+        cells_title=w.hotspot_legend_title,
+    )
+    areas = [a for a in _namnd_names(city, params.year)["area"].to_list() if a in params.namnder]
+    return MapWork(city, job, areas)
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -395,7 +423,7 @@ class _Builder:
         self.oa = results["omradesansvar"]
         self.safety = results
         self.maps = True
-        self.hot_cells: Any = None  # the hot cells of any theme, for the maps (see safety._hot_cells)
+        self.map_work: MapWork | None = None  # who draws the maps (see lagesbild.report.mapwork)
         self.names = _namnd_names(city, params.year)
         self.floods = flood_hazards(city)
         self.routes = route_hazards(city)

@@ -358,37 +358,14 @@ _MONTHS_EN = (
 )
 
 
-#: The resolution of the risk maps inlined in the pages (a screen's, not print's: the PNG stays small).
-MAP_DPI = 100
-
-
 def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> None:
     """Nulägesbeskrivning: the area risk map (:func:`lagesbild.maps.risk_map`) as PNG, with its alternative text."""
     w = b.w
-    try:
-        from lagesbild.maps import risk_map
-    except ImportError:
+    if b.map_work is None:
         blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
-    extra = []
-    cells = _hot_cells(b)
-    if cells is not None:
-        from lagesbild.maps import overlays
-
-        extra.append(
-            overlays.cells(
-                cells,
-                classes={"hot": (overlays.HOTSPOT_CLASSES["hot"][0], w.hot_cells_legend)},
-                title=w.hotspot_legend_title,
-            )
-        )
-    m = risk_map(b.city, area, year=b.p.year, mode=b.p.mode, progress=False, dpi=MAP_DPI, extra=extra)
-    try:
-        png = m.to_bytes("png", dpi=MAP_DPI)
-    finally:
-        import matplotlib.pyplot as plt
-
-        plt.close(m.figure)
+    png = b.map_work.png(area)
+    with_cells = b.map_work.job.cells is not None
     floods = "; ".join(
         f"{b.label(h.name)} ({', '.join(b.band(x) for x in b.ex.bands(h.name, 'flooded_land_m2'))})" for h in b.floods
     )
@@ -396,7 +373,7 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
         f"{b.label(h.name)} ({w.zone.lower()} {', '.join(z for z, _, _ in h.zones())})" for h in b.routes
     )
     alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=listed)
-    if extra:
+    if with_cells:
         alt += " " + w.map_alt_hot
     blocks.append(
         Image(
@@ -504,18 +481,16 @@ def _split(text: str, number: Number) -> list[str | Number]:
     return [p for p in (before, number, after) if p != ""]
 
 
-def _hot_cells(b: _Builder):
+def hot_cells(layers_by_theme: dict[str, Any]) -> Any:
     """The grid cells hot for any theme of the report (one layer for the maps; ``None`` without hotspots)."""
-    layers = list(b.safety["hotspots"].values())
+    layers = list(layers_by_theme.values())
     if not layers:
         return None
-    if getattr(b, "hot_cells", None) is None:
-        first = layers[0]
-        hot = pl.Series([False] * len(first))
-        for layer in layers:
-            # Every theme's layer has the same study cells in the same (grid) order.
-            assert layer["cell"].equals(first["cell"])
-            hot = hot | (layer["class"] == "hot").fill_null(False)
-        cells = first.filter(hot)
-        b.hot_cells = cells.with_attributes(pl.DataFrame({"class": ["hot"] * len(cells)}))
-    return b.hot_cells
+    first = layers[0]
+    hot = pl.Series([False] * len(first))
+    for layer in layers:
+        # Every theme's layer has the same study cells in the same (grid) order.
+        assert layer["cell"].equals(first["cell"])
+        hot = hot | (layer["class"] == "hot").fill_null(False)
+    cells = first.filter(hot)
+    return cells.with_attributes(pl.DataFrame({"class": ["hot"] * len(cells)}))
