@@ -249,8 +249,10 @@ impl PolygonGrid {
         let eps = size * 1e-7;
         let cell_range = |e: &Edge, f: &mut dyn FnMut(usize)| {
             let (ylo, yhi) = (e.a.y.min(e.b.y), e.a.y.max(e.b.y));
-            let r0 = (((ylo - eps - y0) * grid.inv).floor().max(0.0)) as usize;
-            let r1 = ((((yhi + eps - y0) * grid.inv).floor()) as usize).min(ny - 1);
+            // `as usize` is the floor here: it truncates, and takes
+            // anything below 0 (and NaN) to 0.
+            let r0 = ((ylo - eps - y0) * grid.inv) as usize;
+            let r1 = (((yhi + eps - y0) * grid.inv) as usize).min(ny - 1);
             for r in r0..=r1 {
                 // The band widened too: a point a rounding error beyond the
                 // row's edge is looked up in this row.
@@ -265,8 +267,8 @@ impl PolygonGrid {
                 };
                 let xa = xa.max(e.a.x.min(e.b.x)) - eps;
                 let xb = xb.min(e.a.x.max(e.b.x)) + eps;
-                let c0 = (((xa - x0) * grid.inv).floor().max(0.0)) as usize;
-                let c1 = ((((xb - x0) * grid.inv).floor()) as usize).min(nx - 1);
+                let c0 = ((xa - x0) * grid.inv) as usize;
+                let c1 = (((xb - x0) * grid.inv) as usize).min(nx - 1);
                 for c in c0..=c1 {
                     f(r * nx + c);
                 }
@@ -543,6 +545,19 @@ impl PolygonGrid {
             .map(|i| set[i])
             .min()
             .unwrap_or(NONE)
+    }
+
+    /// Does `(x, y)` fall in a boundary cell, where a lookup walks edges
+    /// (for tuning and the benchmark notes)?
+    #[doc(hidden)]
+    pub fn in_boundary_cell(&self, x: f64, y: f64) -> bool {
+        let fx = (x - self.x0) * self.inv;
+        let fy = (y - self.y0) * self.inv;
+        fx >= 0.0
+            && fy >= 0.0
+            && fx < self.nx as f64
+            && fy < self.ny as f64
+            && self.cells[fy as usize * self.nx + fx as usize] >= BOUNDARY
     }
 
     /// Cells across and down, and how many are boundary cells (for tuning
