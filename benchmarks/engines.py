@@ -10,7 +10,10 @@ engine and case (see ``run.py``):
 - ``run(workload, loaded)``: the timed workload — building point geometries
   where the engine needs them, every index, the join and the group-by —
   returning the answer in the common form of :func:`counts` or
-  :func:`pairs`, so that the runner can check the engines agree.
+  :func:`pairs`, so that the runner can check the engines agree;
+- ``fresh(workload, inputs, loaded)`` (only an engine that keeps indexes
+  with its inputs, lagesbild): read the inputs that keep them again, so
+  that the next run is cold; timed apart (``fresh_times_s``).
 
 ``inputs`` maps ``points``, ``areas``, ``bands`` and ``routes`` to file
 paths. The workloads (see ``benchmarks/README.md``):
@@ -351,6 +354,20 @@ class Lagesbild:
         if workload in ("W3", "W4"):
             loaded["routes"] = lb.read(inputs["routes"])
         return loaded
+
+    def fresh(self, workload: str, inputs: dict, loaded: dict) -> dict:
+        """Read the layers again, so the next run is cold.
+
+        lagesbild keeps the indexes it builds with a layer; a layer read
+        again starts with none, as on a first call. The points (a polars
+        DataFrame) keep nothing and are not read again.
+        """
+        lb = self.lb
+        again = dict(loaded)
+        for role in ("areas", "bands", "routes"):
+            if role in again:
+                again[role] = lb.read(inputs[role])
+        return again
 
     def run(self, workload: str, d: dict) -> dict:
         import polars as pl
