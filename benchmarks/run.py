@@ -356,6 +356,11 @@ def _threads(n: int) -> str:
     return f"{n} thread" + ("s" if n != 1 else "")
 
 
+def _result_files(results: Path) -> list[Path]:
+    """The results files of this suite, ``<date>.json`` (not ``dask-<date>.json``)."""
+    return sorted(p for p in results.glob("*.json") if p.name[:1].isdigit())
+
+
 def record_key(r: dict) -> tuple:
     """Identify a record: engine, workload, size and threads."""
     return (r["engine"], r["workload"], r["size"], r["threads"])
@@ -369,7 +374,7 @@ def collect_records(current: list[dict], results: Path, inputs: Inputs) -> list[
     """
     merged = {record_key(r): r for r in current}
     earlier: dict = {}
-    for path in sorted(results.glob("*.json")):
+    for path in _result_files(results):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
@@ -580,7 +585,7 @@ def finish(results: Path, records: list[dict], runs: dict, current_run: str, fai
 def load_runs(results: Path) -> dict:
     """Read the description of every stored run, by run id."""
     runs = {}
-    for path in sorted(results.glob("*.json")):
+    for path in _result_files(results):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
