@@ -172,11 +172,6 @@ fn locate_into(grid: &PolygonGrid, xs: &[f64], ys: &[f64], none: u32, out: &mut 
     super::install(|| {
         out.par_chunks_mut(CHUNK)
             .zip(xs.par_chunks(CHUNK).zip(ys.par_chunks(CHUNK)))
-            .for_each(|(o, (x, y))| {
-                for ((o, &x), &y) in o.iter_mut().zip(x).zip(y) {
-                    let r = grid.locate(x, y);
-                    *o = if r == NONE { none } else { r };
-                }
-            })
+            .for_each(|(o, (x, y))| grid.locate_many(x, y, none, o))
     });
 }
