@@ -396,8 +396,9 @@ class Lagesbild:
 def _value_counts(series) -> list[tuple[Any, int]]:
     """(key, count) of a polars Series of keys (Enum or text; null = outside)."""
     # Count on the Enum's codes, then name the keys: casting every value to
-    # text first would make one string per point.
-    frame = series.value_counts()
+    # text first would make one string per point. A group-by counts in
+    # parallel; ``value_counts`` took twice as long at 10M points.
+    frame = series.to_frame().group_by(series.name).len()
     return [(None if k is None else str(k), n) for k, n in frame.iter_rows()]
 
 
