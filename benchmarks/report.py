@@ -126,9 +126,9 @@ def markdown(records: list[dict], runs: dict, current_run: str, failures: list[s
         "",
         "## Details",
         "",
-        "| workload | engine | threads | median s | min s | CPU s | runs | load s | peak MB | MB after load "
+        "| workload | engine | threads | median s | min s | warm s | CPU s | runs | load s | peak MB | MB after load "
         "| MB beyond load | load avg (1 min) | agreement |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
         if r.get("series", "main") != "main":
@@ -180,13 +180,14 @@ def _fmt_load(v) -> str:
 def _detail_row(r: dict, current_run: str) -> str:
     name = ENGINE_NAMES.get(r["engine"], r["engine"]) + _mark(r, current_run)
     if r.get("status") != "ok":
-        return f"| {case_name(r)} | {name} | {r['threads']} | failed: {r.get('error', '?')} |" + " |" * 9
+        return f"| {case_name(r)} | {name} | {r['threads']} | failed: {r.get('error', '?')} |" + " |" * 10
     a = r.get("agreement", {})
     verdict = ("reference" if a.get("reference") else ("ok" if a.get("ok") else "**DIFFERS**")) if a else "—"
     if a and not a.get("reference"):
         verdict += f": {a.get('detail')}"
     return (
         f"| {case_name(r)} | {name} | {r['threads']} | {seconds(r['median_s'])} | {seconds(r['min_s'])} | "
+        f"{seconds(r.get('warm_median_s'))} | "
         f"{seconds(r.get('median_cpu_s'))} | {len(r['times_s'])} | {seconds(r['load_s'])} | {_mb(r['peak_mb'])} | {_mb(r['rss_loaded_mb'])} | "
         f"{_mb(_beyond(r))} | {_load(r)} | {verdict} |"
     )

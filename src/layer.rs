@@ -4,8 +4,10 @@
 //! attributes are a polars `DataFrame` with one row per feature. Metric
 //! measures (`area`, `length`) are in metres and refuse geographic layers.
 
+use std::any::{Any, TypeId};
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::{Area, BoundingRect, Euclidean, Length};
 use geo_types::{Geometry, Rect};
@@ -40,6 +42,38 @@ pub struct Layer {
     /// The engine's validity verdict on these geometries, found once
     /// (geometries never change after construction).
     checked: Arc<OnceLock<Option<(usize, String)>>>,
+    /// The indexes the engine prepared from these geometries, kept for the
+    /// next call ([`Layer::prepared`]); shared by clones, dropped with the
+    /// last of them.
+    kept: Arc<Kept>,
+}
+
+/// One prepared structure: what it is for, and the structure.
+type Slot = (TypeId, &'static str, Arc<dyn Any + Send + Sync>);
+
+/// The structures prepared from a layer's geometries, each under the type
+/// it has and the name of what built it (the operation and its
+/// parameters), so one built for one purpose is never taken for another.
+#[derive(Default)]
+struct Kept(Mutex<Vec<Slot>>);
+
+impl Kept {
+    fn get<T: Any + Send + Sync>(&self, key: &'static str) -> Option<Arc<T>> {
+        let slots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .iter()
+            .find(|(t, k, _)| *t == TypeId::of::<T>() && *k == key)
+            .and_then(|(_, _, v)| v.clone().downcast::<T>().ok())
+    }
+}
+
+impl fmt::Debug for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let slots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        f.debug_list()
+            .entries(slots.iter().map(|(_, k, _)| k))
+            .finish()
+    }
 }
 
 impl Layer {
@@ -76,6 +110,7 @@ impl Layer {
             attributes,
             crs,
             checked: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -129,9 +164,10 @@ impl Layer {
     /// assert_eq!(named.without_attributes().attributes().width(), 0);
     /// ```
     pub fn with_attributes(self, attributes: DataFrame) -> Result<Layer> {
-        let checked = self.checked.clone();
+        let (checked, kept) = (self.checked.clone(), self.kept.clone());
         let mut layer = Layer::new(self.name, self.geometries, attributes, self.crs)?;
         layer.checked = checked;
+        layer.kept = kept;
         Ok(layer)
     }
 
@@ -232,6 +268,65 @@ impl Layer {
         self.checked.get_or_init(check).clone()
     }
 
+    /// A structure prepared from the geometries (an index), built by
+    /// `build` the first time `key` asks for it and kept with the layer:
+    /// later calls, from clones too, get the same one. `key` names the
+    /// operation and the parameters the structure was built for, and the
+    /// structure's type is part of the key, so nothing built for one purpose
+    /// is handed to another. A failed build (a refusal) keeps nothing. The
+    /// geometries never change after construction, so a kept structure is
+    /// never stale; a layer made from this one by a method that changes
+    /// geometries ([`Layer::to_crs`], [`Layer::take`], [`Layer::concat`])
+    /// starts with none. Two threads asking at once may both build; the
+    /// first kept is the one every caller gets from then on.
+    pub(crate) fn prepared<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        build: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        if let Some(found) = self.kept.get::<T>(key) {
+            return Ok(found);
+        }
+        // Built outside the lock: a long build holds up no other structure.
+        let built = Arc::new(build()?);
+        let mut slots = self.kept.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, v)) = slots
+            .iter()
+            .find(|(t, k, _)| *t == TypeId::of::<T>() && *k == key)
+        {
+            if let Ok(found) = v.clone().downcast::<T>() {
+                return Ok(found);
+            }
+        }
+        slots.push((TypeId::of::<T>(), key, built.clone()));
+        Ok(built)
+    }
+
+    /// What the engine has prepared from this layer's geometries and keeps
+    /// for the next call, by the name of what it is for, in the order built
+    /// (an area grid for `assign`, the prepared polygons of an overlay, a
+    /// segment tree for distances).
+    ///
+    /// ```
+    /// use geo_types::{Geometry, Rect, coord};
+    /// use lagesbild::engine::assign_xy;
+    /// use lagesbild::{Crs, Layer};
+    /// use polars::prelude::DataFrame;
+    ///
+    /// let square = Some(Geometry::Polygon(Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 10.0, y: 10.0 }).to_polygon()));
+    /// let areas = Layer::new("areas", vec![square], DataFrame::empty(), Crs::from_epsg(3011).unwrap()).unwrap();
+    /// assert!(areas.prepared_names().is_empty());
+    /// assert_eq!(assign_xy(&[5.0], &[5.0], &areas).unwrap(), vec![0]);
+    /// assert_eq!(areas.prepared_names(), ["assign: area grid"]);
+    /// let copy = areas.clone(); // a clone shares what is kept
+    /// assert_eq!(copy.prepared_names(), ["assign: area grid"]);
+    /// assert!(areas.to_crs(&Crs::from_epsg(3006).unwrap()).unwrap().prepared_names().is_empty());
+    /// ```
+    pub fn prepared_names(&self) -> Vec<&'static str> {
+        let slots = self.kept.0.lock().unwrap_or_else(|e| e.into_inner());
+        slots.iter().map(|(_, k, _)| *k).collect()
+    }
+
     /// A copy in another CRS.
     pub fn to_crs(&self, to: &Crs) -> Result<Layer> {
         let mut geometries = self.geometries.clone();
@@ -248,6 +343,7 @@ impl Layer {
             attributes: self.attributes.clone(),
             crs: to.clone(),
             checked: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -343,6 +439,7 @@ impl Layer {
             attributes,
             crs: self.crs.clone(),
             checked: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -395,4 +492,180 @@ fn ring_lengths(p: &geo_types::Polygon<f64>) -> f64 {
             .iter()
             .map(|r| Euclidean.length(r))
             .sum::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, area_index, Points, PolygonGrid};
+    use geo_types::{coord, line_string, polygon, LineString, MultiPolygon};
+
+    fn crs() -> Crs {
+        Crs::from_epsg(3011).unwrap()
+    }
+
+    /// Two squares side by side and a triangle over both.
+    fn areas() -> Layer {
+        let sq = |x: f64| {
+            Geometry::Polygon(
+                Rect::new(coord! { x: x, y: 0.0 }, coord! { x: x + 10.0, y: 10.0 }).to_polygon(),
+            )
+        };
+        let tri =
+            Geometry::Polygon(polygon![(x: 2.0, y: 2.0), (x: 18.0, y: 2.0), (x: 10.0, y: 9.0)]);
+        Layer::new(
+            "areas",
+            vec![Some(sq(0.0)), Some(sq(10.0)), Some(tri)],
+            DataFrame::empty(),
+            crs(),
+        )
+        .unwrap()
+    }
+
+    fn points() -> (Vec<f64>, Vec<f64>) {
+        let xs: Vec<f64> = (0..400)
+            .map(|i| (i % 20) as f64 + 0.25 * (i / 20) as f64 - 0.5)
+            .collect();
+        let ys: Vec<f64> = (0..400).map(|i| (i / 20) as f64 * 0.6 - 0.5).collect();
+        (xs, ys)
+    }
+
+    #[test]
+    fn a_second_call_reuses_the_index_and_answers_the_same() {
+        let areas = areas();
+        let (xs, ys) = points();
+        let first = engine::assign_xy(&xs, &ys, &areas).unwrap();
+        let grid = area_index(&areas, "assign").unwrap();
+        assert!(Arc::ptr_eq(&grid, &area_index(&areas, "assign").unwrap()));
+        assert_eq!(engine::assign_xy(&xs, &ys, &areas).unwrap(), first);
+        // The oracle: a grid built afresh from the same polygons.
+        let polys: Vec<MultiPolygon<f64>> = areas
+            .geometries()
+            .iter()
+            .map(|g| match g {
+                Some(Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]),
+                _ => unreachable!(),
+            })
+            .collect();
+        let fresh = PolygonGrid::new(polys);
+        let expected: Vec<u32> = xs
+            .iter()
+            .zip(&ys)
+            .map(|(&x, &y)| fresh.locate(x, y))
+            .collect();
+        assert_eq!(first, expected);
+        // The triangle lies over the squares, which come first: never its own.
+        assert!(first.contains(&0) && first.contains(&1) && first.contains(&engine::NONE));
+        assert!(!first.contains(&2));
+        assert_eq!(areas.prepared_names(), ["assign: area grid"]);
+    }
+
+    #[test]
+    fn clones_and_new_attributes_share_other_layers_never() {
+        let areas = areas();
+        let grid = area_index(&areas, "assign").unwrap();
+        assert!(Arc::ptr_eq(
+            &grid,
+            &area_index(&areas.clone(), "assign").unwrap()
+        ));
+        let named = areas
+            .clone()
+            .with_attributes(polars::df!("n" => [1, 2, 3]).unwrap())
+            .unwrap();
+        assert!(Arc::ptr_eq(&grid, &area_index(&named, "assign").unwrap()));
+        assert!(Arc::ptr_eq(
+            &grid,
+            &area_index(&named.with_name("renamed"), "assign").unwrap()
+        ));
+        // The same geometries in another layer: its own index.
+        let twin = super::tests::areas();
+        assert!(twin.prepared_names().is_empty());
+        assert!(!Arc::ptr_eq(&grid, &area_index(&twin, "assign").unwrap()));
+        // New geometries start with nothing kept.
+        assert!(areas.take(&[1, 0]).unwrap().prepared_names().is_empty());
+        assert!(areas
+            .to_crs(&Crs::from_epsg(3006).unwrap())
+            .unwrap()
+            .prepared_names()
+            .is_empty());
+        assert!(Layer::concat(&[areas.clone(), areas.clone()])
+            .unwrap()
+            .prepared_names()
+            .is_empty());
+    }
+
+    #[test]
+    fn each_operation_keeps_its_own_structure() {
+        let areas = areas();
+        let lines = Layer::new(
+            "lines",
+            vec![Some(Geometry::LineString(
+                line_string![(x: -5.0, y: 5.0), (x: 25.0, y: 5.0)],
+            ))],
+            DataFrame::empty(),
+            crs(),
+        )
+        .unwrap();
+        let (xs, ys) = points();
+        engine::assign_xy(&xs, &ys, &areas).unwrap();
+        let lengths = engine::length_within(&lines, &areas).unwrap();
+        // Hand-computed: 10 m in each square, 2·(8 − 3·8/7)… in the triangle at y = 5.
+        assert_eq!((lengths[0].0, lengths[0].1, lengths[0].2), (0, 0, 10.0));
+        assert_eq!((lengths[1].0, lengths[1].1, lengths[1].2), (0, 1, 10.0));
+        let half = 8.0 * (9.0 - 5.0) / 7.0;
+        assert!((lengths[2].2 - 2.0 * half).abs() < 1e-12);
+        engine::within_distance(Points::Xy(&xs, &ys), &lines, 1.0).unwrap();
+        assert_eq!(
+            areas.prepared_names(),
+            ["assign: area grid", "overlay: prepared polygons"]
+        );
+        assert_eq!(lines.prepared_names(), ["within_distance: segment tree"]);
+        // The same name under another type is another structure.
+        let a = areas.prepared("test", || Ok(1u32)).unwrap();
+        let b = areas.prepared("test", || Ok(2u64)).unwrap();
+        assert_eq!((*a, *b), (1, 2));
+        assert_eq!(*areas.prepared("test", || Ok(3u32)).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_refusal_keeps_nothing() {
+        let bowtie = Geometry::Polygon(
+            polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 10.0), (x: 10.0, y: 0.0), (x: 0.0, y: 10.0)],
+        );
+        let bad = Layer::new("bad", vec![Some(bowtie)], DataFrame::empty(), crs()).unwrap();
+        for _ in 0..2 {
+            assert!(matches!(
+                engine::assign_xy(&[1.0], &[1.0], &bad),
+                Err(Error::InvalidGeometry { feature: 0, .. })
+            ));
+        }
+        assert!(bad.prepared_names().is_empty());
+        let line = Layer::new(
+            "l",
+            vec![Some(Geometry::LineString(LineString::from(vec![
+                (0.0, 0.0),
+                (1.0, 1.0),
+            ])))],
+            DataFrame::empty(),
+            crs(),
+        )
+        .unwrap();
+        assert!(engine::assign_xy(&[1.0], &[1.0], &line).is_err());
+        assert!(line.prepared_names().is_empty());
+    }
+
+    #[test]
+    fn threads_asking_at_once_all_get_the_one_kept() {
+        let areas = areas();
+        let grids: Vec<Arc<PolygonGrid>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| area_index(&areas, "assign").unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let kept = area_index(&areas, "assign").unwrap();
+        // A thread that lost the race may hold the one it built; every later call gets the kept one.
+        assert!(grids.iter().any(|g| Arc::ptr_eq(g, &kept)));
+        assert_eq!(areas.prepared_names(), ["assign: area grid"]);
+    }
 }

@@ -10,7 +10,7 @@ use pyo3::types::{PyBytes, PyTuple};
 use crate::crs::PyCrs;
 use crate::error::{invalid, run};
 use crate::layer::PyLayer;
-use crate::wire::{f64_bytes, pairs, triples, u32_bytes, Pairs, Triples, View};
+use crate::wire::{f64_bytes, pairs, triples, u32_bytes, u32_bytes_with, Pairs, Triples, View};
 
 #[pyfunction]
 pub(crate) fn set_threads(py: Python<'_>, n: usize) -> PyResult<()> {
@@ -66,8 +66,9 @@ pub(crate) fn assign<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let arg = PointsArg::get(points, "assign")?;
     let p = arg.points();
-    let rows = run(py, || engine::assign(p, &areas.0, none_as))?;
-    u32_bytes(py, &rows)
+    u32_bytes_with(py, p.len(), |out| {
+        engine::assign_into(p, &areas.0, none_as, out)
+    })
 }
 
 #[pyfunction]

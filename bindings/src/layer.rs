@@ -98,6 +98,12 @@ impl PyLayer {
         self.0.geom_types().into_iter().collect()
     }
 
+    /// What the engine keeps prepared from these geometries, by name.
+    #[getter]
+    fn prepared(&self) -> Vec<&'static str> {
+        self.0.prepared_names()
+    }
+
     fn null_geometries(&self) -> usize {
         self.0.geometries().iter().filter(|g| g.is_none()).count()
     }

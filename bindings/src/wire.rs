@@ -10,7 +10,7 @@ use pyo3::buffer::{Element, PyBuffer};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::invalid;
+use crate::error::{invalid, run};
 
 /// A table as Arrow IPC bytes.
 pub(crate) fn ipc_bytes(mut df: DataFrame) -> lagesbild::Result<Vec<u8>> {
@@ -80,6 +80,30 @@ fn le_bytes<'py, T: Copy, const N: usize>(
 
 pub(crate) fn u32_bytes<'py>(py: Python<'py>, v: &[u32]) -> PyResult<Bound<'py, PyBytes>> {
     le_bytes(py, v, u32::to_le_bytes)
+}
+
+/// `n` row positions written by `fill` straight into a new bytes object
+/// (little-endian `u32`), without the GIL: the answer for millions of
+/// points is written once, where Python reads it.
+pub(crate) fn u32_bytes_with<'py>(
+    py: Python<'py>,
+    n: usize,
+    fill: impl FnOnce(&mut [u32]) -> lagesbild::Result<()> + Send,
+) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, n * 4, |buf| {
+        // SAFETY: any bit pattern is a valid u32.
+        let (head, rows, tail) = unsafe { buf.align_to_mut::<u32>() };
+        if cfg!(target_endian = "little") && head.is_empty() && tail.is_empty() {
+            run(py, || fill(rows))
+        } else {
+            let mut rows = vec![0u32; n];
+            run(py, || fill(&mut rows))?;
+            for (chunk, r) in buf.chunks_exact_mut(4).zip(rows) {
+                chunk.copy_from_slice(&r.to_le_bytes());
+            }
+            Ok(())
+        }
+    })
 }
 
 pub(crate) fn f64_bytes<'py>(py: Python<'py>, v: &[f64]) -> PyResult<Bound<'py, PyBytes>> {

@@ -159,8 +159,20 @@ def _by_padded_rows(values: pl.Series, rows: np.ndarray, name: str) -> pl.Series
     One gather from the values with a null appended, no null mask built.
     """
     values = _as_enum(values)
+    idx = pl.Series(name, rows, dtype=pl.UInt32)
+    if (
+        isinstance(values.dtype, pl.Enum)
+        and hasattr(idx, "cat")
+        and hasattr(idx.cat, "to")
+        and values.null_count() == 0
+        and values.n_unique() == len(values)
+    ):
+        # Every area its own key: a row is its key's code in the Enum, so the
+        # rows become the Enum as they are (one pass, no gather); the row
+        # for none is no category and comes out null.
+        return idx.cat.to(values.dtype, strict=False)
     padded = values.extend(pl.Series([None], dtype=values.dtype))
-    return padded.gather(pl.Series("idx", rows, dtype=pl.UInt32)).alias(name)
+    return padded.gather(idx).alias(name)
 
 
 def assign(

@@ -230,6 +230,32 @@ class Layer:
         return set(self._inner.geom_types)
 
     @property
+    def prepared(self) -> list[str]:
+        """The indexes the engine has built from these geometries and keeps.
+
+        The first ``assign``, ``overlay_area``, ``length_within``,
+        ``within_distance`` or ``nearest`` on a layer builds the index it
+        needs and keeps it with the layer; later calls on the same layer
+        (or a layer made from it with other attributes) reuse it. The
+        geometries never change, so a kept index is never stale; a layer
+        with new geometries (``to_crs``, ``take``, reading the file again,
+        unpickling) starts with none. Each name says what an index is for.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> areas = lb.Layer.from_polars(pl.DataFrame({
+        ...     "name": ["a"], "geometry": [shapely.to_wkb(shapely.box(0, 0, 10, 10))]}), crs=3011)
+        >>> areas.prepared
+        []
+        >>> lb.assign(pl.DataFrame({"x": [5.0], "y": [5.0]}), areas, key="name").to_list()
+        ['a']
+        >>> areas.prepared
+        ['assign: area grid']
+        """
+        return list(self._inner.prepared)
+
+    @property
     def attributes(self) -> pl.DataFrame:
         """The attributes as a polars DataFrame, one row per feature."""
         return self._attrs.clone()

@@ -1,6 +1,8 @@
 //! Distances: points within a distance of lines, and each feature's nearest
 //! feature in another layer. Distances are Euclidean, in the CRS's metres.
 
+use std::sync::Arc;
+
 use geo::{BoundingRect, Distance, Euclidean};
 use geo_types::{Coord, Geometry, MultiPolygon};
 use rayon::prelude::*;
@@ -121,7 +123,9 @@ pub fn within_distance(points: Points<'_>, lines: &Layer, distance: f64) -> Resu
     );
     lines.require_metric("within_distance")?;
     checks::non_empty(lines, "within_distance")?;
-    let tree = segment_tree(lines, "within_distance", false)?;
+    let tree = lines.prepared("within_distance: segment tree", || {
+        segment_tree(lines, "within_distance", false)
+    })?;
     if tree.size() == 0 {
         // Only null geometries: nothing is near.
         return Ok(WithinDistance {
@@ -258,8 +262,8 @@ impl<'a> SegmentGrid<'a> {
 /// segments (a point is a segment of length zero), a grid of its polygons
 /// (a point inside one is at distance 0) and the distance limit.
 struct Targets {
-    segs: SegTree,
-    grid: Option<PolygonGrid>,
+    segs: Arc<SegTree>,
+    grid: Arc<Option<PolygonGrid>>,
     limit: f64,
 }
 
@@ -272,27 +276,32 @@ impl Targets {
                 "nearest: max_distance must be a finite number of metres, at least 0, not {m}"
             );
         }
-        let segs = segment_tree(right, "nearest", true)?;
+        let segs = right.prepared("nearest: segment tree", || {
+            segment_tree(right, "nearest", true)
+        })?;
         // Polygons contain points at distance 0.
-        let polys: Vec<_> = right
-            .geometries()
-            .iter()
-            .map(|g| {
-                g.as_ref()
-                    .and_then(checks::as_multipolygon)
-                    .unwrap_or(MultiPolygon(vec![]))
-            })
-            .collect();
-        let has_polys = polys.iter().any(|p| !p.0.is_empty());
+        let grid = right.prepared("nearest: polygon grid", || {
+            let polys: Vec<_> = right
+                .geometries()
+                .iter()
+                .map(|g| {
+                    g.as_ref()
+                        .and_then(checks::as_multipolygon)
+                        .unwrap_or(MultiPolygon(vec![]))
+                })
+                .collect();
+            let has_polys = polys.iter().any(|p| !p.0.is_empty());
+            Ok(has_polys.then(|| PolygonGrid::new(polys)))
+        })?;
         Ok(Targets {
             segs,
-            grid: has_polys.then(|| PolygonGrid::new(polys)),
+            grid,
             limit: max_distance.unwrap_or(f64::INFINITY),
         })
     }
 
     fn to_point(&self, c: Coord<f64>) -> Option<(u32, f64)> {
-        nearest_to_point(c, &self.segs, self.grid.as_ref())
+        nearest_to_point(c, &self.segs, self.grid.as_ref().as_ref())
     }
 
     /// A result within the limit as (row, distance), else ([`NONE`], NaN).

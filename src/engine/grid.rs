@@ -32,6 +32,53 @@ pub const NONE: u32 = u32::MAX;
 
 const OUTSIDE: u32 = 0;
 const BOUNDARY: u32 = 1 << 31;
+/// [`BOUNDARY`] in a cell of [`Cells::Narrow`].
+const NARROW_BOUNDARY: u16 = 1 << 15;
+
+/// The cells' values: two bytes each when every value fits (fewer than
+/// 32 768 polygons and boundary cells), so that twice the cells stay in the
+/// processor's cache; four bytes otherwise.
+enum Cells {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Cells {
+    fn new(cells: Vec<u32>, boundary: usize, polygons: usize) -> Cells {
+        if boundary < NARROW_BOUNDARY as usize && polygons < NARROW_BOUNDARY as usize {
+            Cells::Narrow(
+                cells
+                    .into_iter()
+                    .map(|v| {
+                        if v >= BOUNDARY {
+                            NARROW_BOUNDARY | (v & !BOUNDARY) as u16
+                        } else {
+                            v as u16
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            Cells::Wide(cells)
+        }
+    }
+
+    /// The value of cell `i`: `OUTSIDE`, `polygon + 1` or `BOUNDARY | index`.
+    #[inline]
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            Cells::Narrow(c) => {
+                let v = c[i];
+                if v >= NARROW_BOUNDARY {
+                    BOUNDARY | (v & !NARROW_BOUNDARY) as u32
+                } else {
+                    v as u32
+                }
+            }
+            Cells::Wide(c) => c[i],
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 struct Edge {
@@ -57,7 +104,7 @@ pub struct PolygonGrid {
     nx: usize,
     ny: usize,
     /// Per cell: `OUTSIDE`, `polygon + 1`, or `BOUNDARY | index` into `boundary`.
-    cells: Vec<u32>,
+    cells: Cells,
     boundary: Vec<BoundaryCell>,
     edges: Vec<Edge>,
     sets: Vec<u32>,
@@ -213,7 +260,7 @@ impl PolygonGrid {
             inv: 1.0,
             nx: 0,
             ny: 0,
-            cells: Vec::new(),
+            cells: Cells::Wide(Vec::new()),
             boundary: Vec::new(),
             edges: Vec::new(),
             sets: Vec::new(),
@@ -249,8 +296,10 @@ impl PolygonGrid {
         let eps = size * 1e-7;
         let cell_range = |e: &Edge, f: &mut dyn FnMut(usize)| {
             let (ylo, yhi) = (e.a.y.min(e.b.y), e.a.y.max(e.b.y));
-            let r0 = (((ylo - eps - y0) * grid.inv).floor().max(0.0)) as usize;
-            let r1 = ((((yhi + eps - y0) * grid.inv).floor()) as usize).min(ny - 1);
+            // `as usize` is the floor here: it truncates, and takes
+            // anything below 0 (and NaN) to 0.
+            let r0 = ((ylo - eps - y0) * grid.inv) as usize;
+            let r1 = (((yhi + eps - y0) * grid.inv) as usize).min(ny - 1);
             for r in r0..=r1 {
                 // The band widened too: a point a rounding error beyond the
                 // row's edge is looked up in this row.
@@ -265,8 +314,8 @@ impl PolygonGrid {
                 };
                 let xa = xa.max(e.a.x.min(e.b.x)) - eps;
                 let xb = xb.min(e.a.x.max(e.b.x)) + eps;
-                let c0 = (((xa - x0) * grid.inv).floor().max(0.0)) as usize;
-                let c1 = ((((xb - x0) * grid.inv).floor()) as usize).min(nx - 1);
+                let c0 = ((xa - x0) * grid.inv) as usize;
+                let c1 = (((xb - x0) * grid.inv) as usize).min(nx - 1);
                 for c in c0..=c1 {
                     f(r * nx + c);
                 }
@@ -301,83 +350,91 @@ impl PolygonGrid {
         // A small grid is walked in one task: splitting it costs more than it saves.
         let rows_per_task = (1 << 14) / nx + 1;
         let g = &grid;
-        let rows: Vec<Row> = super::install(|| {
-            cells
-                .par_chunks_mut(nx)
-                .with_min_len(rows_per_task)
-                .enumerate()
-                .map(|(r, row)| {
-                    let mut out = Row {
-                        boundary: Vec::new(),
-                        edges: Vec::new(),
-                        sets: Vec::new(),
-                    };
-                    let yc = y0 + (r as f64 + 0.5) * size;
-                    let mut set: Vec<u32> = Vec::new();
-                    let mut prev = Coord {
-                        x: x0 + 0.5 * size,
-                        y: yc,
-                    };
-                    for (c, value) in row.iter_mut().enumerate() {
-                        let centre = Coord {
-                            x: x0 + (c as f64 + 0.5) * size,
-                            y: yc,
-                        };
-                        let cell = r * nx + c;
-                        if c > 0 {
-                            let (l, m) = (in_cell(cell - 1), in_cell(cell));
-                            let mut degenerate = false;
-                            // The edges of both cells, each once (both lists are sorted).
-                            let (mut i, mut j) = (0, 0);
-                            while i < l.len() || j < m.len() {
-                                let k = if j == m.len() || (i < l.len() && l[i] < m[j]) {
-                                    i += 1;
-                                    l[i - 1]
-                                } else if i == l.len() || m[j] < l[i] {
-                                    j += 1;
-                                    m[j - 1]
-                                } else {
-                                    i += 1;
-                                    j += 1;
-                                    l[i - 1]
-                                };
-                                let e = &edges[k as usize];
-                                match cross_horizontal(e, prev, centre) {
-                                    Cross::No => {}
-                                    Cross::Yes => toggle(&mut set, e.poly),
-                                    Cross::Degenerate => degenerate = true,
-                                }
-                            }
-                            if degenerate {
-                                set = g.interior_set(centre);
-                            }
-                        }
-                        let here = in_cell(cell);
-                        if here.is_empty() {
-                            *value = set.first().map_or(OUTSIDE, |&p| p + 1);
+        let walk = |(r, row): (usize, &mut [u32])| -> Row {
+            let mut out = Row {
+                boundary: Vec::new(),
+                edges: Vec::new(),
+                sets: Vec::new(),
+            };
+            let yc = y0 + (r as f64 + 0.5) * size;
+            let mut set: Vec<u32> = Vec::new();
+            let mut prev = Coord {
+                x: x0 + 0.5 * size,
+                y: yc,
+            };
+            for (c, value) in row.iter_mut().enumerate() {
+                let centre = Coord {
+                    x: x0 + (c as f64 + 0.5) * size,
+                    y: yc,
+                };
+                let cell = r * nx + c;
+                if c > 0 {
+                    let (l, m) = (in_cell(cell - 1), in_cell(cell));
+                    let mut degenerate = false;
+                    // The edges of both cells, each once (both lists are sorted).
+                    let (mut i, mut j) = (0, 0);
+                    while i < l.len() || j < m.len() {
+                        let k = if j == m.len() || (i < l.len() && l[i] < m[j]) {
+                            i += 1;
+                            l[i - 1]
+                        } else if i == l.len() || m[j] < l[i] {
+                            j += 1;
+                            m[j - 1]
                         } else {
-                            let start = out.edges.len() as u32;
-                            let mut exact = false;
-                            for &k in here {
-                                let e = edges[k as usize];
-                                exact |= on_edge(&e, centre);
-                                out.edges.push(e);
-                            }
-                            let s0 = out.sets.len() as u32;
-                            out.sets.extend_from_slice(&set);
-                            *value = BOUNDARY | out.boundary.len() as u32;
-                            out.boundary.push(BoundaryCell {
-                                edges: (start, out.edges.len() as u32),
-                                set: (s0, out.sets.len() as u32),
-                                exact,
-                            });
+                            i += 1;
+                            j += 1;
+                            l[i - 1]
+                        };
+                        let e = &edges[k as usize];
+                        match cross_horizontal(e, prev, centre) {
+                            Cross::No => {}
+                            Cross::Yes => toggle(&mut set, e.poly),
+                            Cross::Degenerate => degenerate = true,
                         }
-                        prev = centre;
                     }
-                    out
-                })
-                .collect()
-        });
+                    if degenerate {
+                        set = g.interior_set(centre);
+                    }
+                }
+                let here = in_cell(cell);
+                if here.is_empty() {
+                    *value = set.first().map_or(OUTSIDE, |&p| p + 1);
+                } else {
+                    let start = out.edges.len() as u32;
+                    let mut exact = false;
+                    for &k in here {
+                        let e = edges[k as usize];
+                        exact |= on_edge(&e, centre);
+                        out.edges.push(e);
+                    }
+                    let s0 = out.sets.len() as u32;
+                    out.sets.extend_from_slice(&set);
+                    *value = BOUNDARY | out.boundary.len() as u32;
+                    out.boundary.push(BoundaryCell {
+                        edges: (start, out.edges.len() as u32),
+                        set: (s0, out.sets.len() as u32),
+                        exact,
+                    });
+                }
+                prev = centre;
+            }
+            out
+        };
+        // A small grid (one polygon prepared for an overlay) is walked on
+        // this thread: handing it to the pool costs more than the walk.
+        let small = nx * ny <= 1 << 14;
+        let rows: Vec<Row> = if small {
+            cells.chunks_mut(nx).enumerate().map(walk).collect()
+        } else {
+            super::install(|| {
+                cells
+                    .par_chunks_mut(nx)
+                    .with_min_len(rows_per_task)
+                    .enumerate()
+                    .map(walk)
+                    .collect()
+            })
+        };
         // Join the rows: shift each row's indices by what came before it.
         let mut boundary = Vec::with_capacity(rows.iter().map(|r| r.boundary.len()).sum());
         let mut cell_edges = Vec::with_capacity(rows.iter().map(|r| r.edges.len()).sum());
@@ -398,18 +455,23 @@ impl PolygonGrid {
             cell_edges.extend(row.edges);
             sets.extend(row.sets);
         }
-        super::install(|| {
-            cells
-                .par_chunks_mut(nx)
-                .with_min_len(rows_per_task)
-                .zip(shift)
-                .for_each(|(row, b0)| {
-                    for v in row.iter_mut().filter(|v| **v >= BOUNDARY) {
-                        *v += b0;
-                    }
-                })
-        });
-        grid.cells = cells;
+        let shift_row = |(row, b0): (&mut [u32], u32)| {
+            for v in row.iter_mut().filter(|v| **v >= BOUNDARY) {
+                *v += b0;
+            }
+        };
+        if small {
+            cells.chunks_mut(nx).zip(shift).for_each(shift_row);
+        } else {
+            super::install(|| {
+                cells
+                    .par_chunks_mut(nx)
+                    .with_min_len(rows_per_task)
+                    .zip(shift)
+                    .for_each(shift_row)
+            });
+        }
+        grid.cells = Cells::new(cells, boundary.len(), grid.polygons.len());
         grid.boundary = boundary;
         grid.edges = cell_edges;
         grid.sets = sets;
@@ -464,7 +526,7 @@ impl PolygonGrid {
             return NONE;
         }
         let (c, r) = (fx as usize, fy as usize);
-        let v = self.cells[r * self.nx + c];
+        let v = self.cells.get(r * self.nx + c);
         if v < BOUNDARY {
             return v.wrapping_sub(1);
         }
@@ -474,6 +536,72 @@ impl PolygonGrid {
             r,
             Coord { x, y },
         )
+    }
+
+    /// [`PolygonGrid::locate`] for a run of points into `out`, with `none`
+    /// for a point in no polygon. The points go in blocks: first every
+    /// point's cell, then every cell's value, then the answers. The reads of
+    /// a block's cells do not wait on each other's branches, so the memory
+    /// serves them together rather than one after the other.
+    ///
+    /// ```
+    /// use geo_types::{polygon, MultiPolygon};
+    /// use lagesbild::engine::PolygonGrid;
+    ///
+    /// let square = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0)]]);
+    /// let grid = PolygonGrid::new(vec![square]);
+    /// let (xs, ys) = ([1.0, 2.0, 3.0, f64::NAN], [1.0, 1.0, 1.0, 1.0]);
+    /// let mut out = [0; 4];
+    /// grid.locate_many(&xs, &ys, 9, &mut out);
+    /// assert_eq!(out, [0, 0, 9, 9]);
+    /// ```
+    pub fn locate_many(&self, xs: &[f64], ys: &[f64], none: u32, out: &mut [u32]) {
+        const BLOCK: usize = 32;
+        if self.nx == 0 {
+            // No edges: no polygon holds any point.
+            out.fill(none);
+            return;
+        }
+        let (nxf, nyf) = (self.nx as f64, self.ny as f64);
+        for ((o, x), y) in out
+            .chunks_mut(BLOCK)
+            .zip(xs.chunks(BLOCK))
+            .zip(ys.chunks(BLOCK))
+        {
+            let n = o.len().min(x.len()).min(y.len());
+            let mut at = [0usize; BLOCK];
+            let mut ok = [false; BLOCK];
+            for k in 0..n {
+                let fx = (x[k] - self.x0) * self.inv;
+                let fy = (y[k] - self.y0) * self.inv;
+                // Also false for NaN.
+                let inside = fx >= 0.0 && fy >= 0.0 && fx < nxf && fy < nyf;
+                ok[k] = inside;
+                at[k] = if inside {
+                    fy as usize * self.nx + fx as usize
+                } else {
+                    0
+                };
+            }
+            let mut v = [OUTSIDE; BLOCK];
+            for k in 0..n {
+                let c = self.cells.get(at[k]);
+                v[k] = if ok[k] { c } else { OUTSIDE };
+            }
+            for k in 0..n {
+                let r = if v[k] < BOUNDARY {
+                    v[k].wrapping_sub(1)
+                } else {
+                    self.locate_in(
+                        &self.boundary[(v[k] & !BOUNDARY) as usize],
+                        at[k] % self.nx,
+                        at[k] / self.nx,
+                        Coord { x: x[k], y: y[k] },
+                    )
+                };
+                o[k] = if r == NONE { none } else { r };
+            }
+        }
     }
 
     fn locate_in(&self, cell: &BoundaryCell, c: usize, r: usize, q: Coord<f64>) -> u32 {
@@ -576,6 +704,70 @@ mod tests {
         assert_eq!(g.locate(1.0, 1.0), 0); // the shared vertex
         assert_eq!(g.locate(2.0 + 1e-12, 0.5), NONE);
         assert_eq!(g.locate(f64::NAN, 0.5), NONE);
+    }
+
+    /// The answer of `locate_many` is `locate`'s, point by point, block
+    /// edges, points on edges and vertices, NaN and far points included.
+    fn same_as_one_by_one(g: &PolygonGrid, xs: &[f64], ys: &[f64]) {
+        let mut many = vec![7; xs.len()];
+        g.locate_many(xs, ys, 99, &mut many);
+        let one: Vec<u32> = xs
+            .iter()
+            .zip(ys)
+            .map(|(&x, &y)| match g.locate(x, y) {
+                NONE => 99,
+                r => r,
+            })
+            .collect();
+        assert_eq!(many, one);
+    }
+
+    #[test]
+    fn points_in_blocks_answer_as_one_by_one() {
+        let donut = MultiPolygon(vec![polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)],
+            interiors: [[(x: 4.0, y: 4.0), (x: 6.0, y: 4.0), (x: 6.0, y: 6.0), (x: 4.0, y: 6.0)]],
+        )]);
+        let g = PolygonGrid::new(vec![square(5.0, 5.0, 10.0), donut, square(20.0, 0.0, 3.0)]);
+        // A lattice at quarter units: many points on edges and vertices.
+        let (mut xs, mut ys) = (vec![], vec![]);
+        for i in 0..101 {
+            for j in 0..70 {
+                xs.push(-1.0 + 0.25 * i as f64);
+                ys.push(-1.0 + 0.25 * j as f64);
+            }
+        }
+        xs.extend([f64::NAN, 1.0, f64::INFINITY, -1e300]);
+        ys.extend([1.0, f64::NAN, 1.0, 5.0]);
+        same_as_one_by_one(&g, &xs, &ys);
+        // Hand-checked: the overlap goes to the square, the hole is empty.
+        let mut out = [0; 4];
+        g.locate_many(&[8.0, 5.0, 1.0, 21.0], &[8.0, 4.5, 1.0, 1.0], 99, &mut out);
+        assert_eq!(out, [0, 99, 1, 2]);
+        // Fewer points than a block, and none at all.
+        same_as_one_by_one(&g, &xs[..5], &ys[..5]);
+        same_as_one_by_one(&g, &[], &[]);
+        // No edges: nothing anywhere.
+        let empty = PolygonGrid::new(vec![MultiPolygon(vec![])]);
+        same_as_one_by_one(&empty, &xs[..40], &ys[..40]);
+    }
+
+    #[test]
+    fn more_polygons_than_two_byte_cells_hold() {
+        // 200 × 170 unit squares: 34 000 polygons, beyond 32 767.
+        let polys: Vec<_> = (0..34_000)
+            .map(|k| square((k % 200) as f64, (k / 200) as f64, 1.0))
+            .collect();
+        let g = PolygonGrid::with_density(polys, 1);
+        assert!(matches!(g.cells, Cells::Wide(_)));
+        let xs: Vec<f64> = (0..34_000).map(|k| (k % 200) as f64 + 0.5).collect();
+        let ys: Vec<f64> = (0..34_000).map(|k| (k / 200) as f64 + 0.5).collect();
+        let mut out = vec![0; xs.len()];
+        g.locate_many(&xs, &ys, NONE, &mut out);
+        assert!(out.iter().enumerate().all(|(k, &r)| r == k as u32));
+        same_as_one_by_one(&g, &xs, &ys);
+        let small = PolygonGrid::new(vec![square(0.0, 0.0, 1.0)]);
+        assert!(matches!(small.cells, Cells::Narrow(_)));
     }
 
     #[test]

@@ -204,11 +204,11 @@ pub fn study_cells(grid: &CellGrid, areas: &Layer, water: Option<&Layer>) -> Res
     areas.require_metric("hotspots")?;
     checks::non_empty(areas, "hotspots")?;
     let (xs, ys) = grid.centres();
-    let land = locate_all(&area_index(areas, "hotspots")?, &xs, &ys);
+    let land = locate_all(&*area_index(areas, "hotspots")?, &xs, &ys);
     let wet = match water {
         Some(w) if !w.is_empty() => {
             checks::metric_pair(areas, w, "hotspots")?;
-            locate_all(&area_index(w, "hotspots")?, &xs, &ys)
+            locate_all(&*area_index(w, "hotspots")?, &xs, &ys)
         }
         _ => vec![NONE; xs.len()],
     };

@@ -45,7 +45,7 @@ pub mod topology;
 #[allow(unused_imports)]
 use crate::Layer; // for the docs' links
 
-pub use assign::{area_index, assign, assign_xy, locate_all, Points};
+pub use assign::{area_index, assign, assign_into, assign_xy, locate_all, Points};
 pub use boundary::boundary;
 pub use construct::{buffer, dissolve};
 pub use distance::{nearest, nearest_points, within_distance, Nearest, WithinDistance};

@@ -17,6 +17,8 @@
 //! The work is proportional to the edges of each polygon near the other,
 //! and every pair runs in parallel.
 
+use std::sync::Arc;
+
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BooleanOps, BoundingRect};
 use geo_types::{Coord, Geometry, Line, MultiPolygon, Rect};
@@ -395,12 +397,16 @@ fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
     (min.x <= max.x && min.y <= max.y).then(|| Rect::new(min, max))
 }
 
-fn prepare_all(layer: &Layer, what: &str) -> Result<Vec<Option<Prepared>>> {
-    let polys = checks::polygons(layer, what)?;
-    let prepared: Vec<Option<Prepared>> =
-        super::install(|| polys.par_iter().map(Prepared::new).collect());
-    checks::refuse_invalid(layer)?;
-    Ok(prepared)
+/// Each polygon feature prepared ([`Prepared`]), kept with the layer for
+/// the next overlay or length.
+fn prepare_all(layer: &Layer, what: &str) -> Result<Arc<Vec<Option<Prepared>>>> {
+    layer.prepared("overlay: prepared polygons", || {
+        let polys = checks::polygons(layer, what)?;
+        let prepared: Vec<Option<Prepared>> =
+            super::install(|| polys.par_iter().map(Prepared::new).collect());
+        checks::refuse_invalid(layer)?;
+        Ok(prepared)
+    })
 }
 
 /// The area in m² each zone feature shares with each area feature, for

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -204,6 +205,21 @@ def test_lagesbild_is_in_the_comparison(bench_results: Path) -> None:
     records = [r for r in _records(bench_results) if r["engine"] == "lagesbild"]
     assert len(records) == 4 and all(r["agreement"]["ok"] for r in records)
     assert "lagesbild vs geopandas" in (bench_results / "latest.md").read_text(encoding="utf-8")
+    # Cold runs (layers read again before each but the first) and as many warm ones.
+    for r in records:
+        assert len(r["times_s"]) == len(r["warm_times_s"]) == 2
+        assert len(r["fresh_times_s"]) == 1
+        assert r["warm_median_s"] == statistics.median(r["warm_times_s"])
+    others = [r for r in _records(bench_results) if r["engine"] != "lagesbild"]
+    assert others and not any("warm_times_s" in r for r in others)
+
+
+def test_the_dask_results_beside_are_left_alone(bench_results: Path, bench_data: Path, stockholm: Path, tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    shutil.copytree(bench_results, results)
+    (results / "dask-2026-12-01.json").write_text("[{\"engine\": \"lagesbild\"}]", encoding="utf-8")
+    proc = _run("--report-only", "--data", str(bench_data), "--stockholm", str(stockholm), "--results", str(results))
+    assert "lagesbild vs geopandas" in proc.stdout
 
 
 def test_a_wrong_stored_answer_fails_the_run(
