@@ -18,7 +18,7 @@
 //! and every pair runs in parallel.
 
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Area, BooleanOps, BoundingRect};
+use geo::{Area, BoundingRect};
 use geo_types::{Coord, Geometry, Line, MultiPolygon, Rect};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
@@ -29,6 +29,7 @@ use super::grid::PolygonGrid;
 use super::index::{
     self, envelope as rect_envelope, segment_envelope as envelope, widened, BoxTree,
 };
+use super::pieces::{self, Piecewise};
 use crate::{Error, Layer, Result};
 
 /// One polygon feature, prepared for many overlays: its edges oriented with
@@ -464,8 +465,14 @@ pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Overlay> {
     checks::metric_pair(zones, areas, "overlay")?;
     let zp = checks::polygons(zones, "overlay")?;
     let ap = checks::polygons(areas, "overlay")?;
-    prepare_all(zones, "overlay")?;
-    prepare_all(areas, "overlay")?;
+    checks::refuse_invalid(zones)?;
+    checks::refuse_invalid(areas)?;
+    let (zc, ac): (Vec<Piecewise>, Vec<Piecewise>) = super::install(|| {
+        (
+            zp.par_iter().map(Piecewise::new).collect(),
+            ap.par_iter().map(Piecewise::new).collect(),
+        )
+    });
     let zb: Vec<_> = zp.iter().map(|p| p.bounding_rect()).collect();
     let ab: Vec<_> = ap.iter().map(|p| p.bounding_rect()).collect();
     let pairs = index::candidate_pairs(&zb, &ab);
@@ -474,7 +481,7 @@ pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Overlay> {
             .par_iter()
             .with_max_len(1)
             .filter_map(|&(i, j)| {
-                let g = zp[i as usize].intersection(&ap[j as usize]);
+                let g = pieces::intersection(&zc[i as usize], &ac[j as usize]);
                 (g.unsigned_area() > 0.0).then_some((i, j, g))
             })
             .collect()
