@@ -15,11 +15,9 @@
 //!
 //! [`overlay_area`]: super::overlay_area
 
-use std::collections::HashMap;
-
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::BoundingRect;
-use geo_types::{Coord, Line, LineString, MultiPolygon, Polygon, Rect};
+use geo_types::{Coord, Geometry, Line, LineString, MultiPolygon, Polygon, Rect};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay::{ContourDirection, IntOverlayOptions, Overlay, ShapeType};
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -130,11 +128,12 @@ pub(crate) fn intersection(z: &Piecewise, a: &Piecewise) -> MultiPolygon<f64> {
     let pts: Vec<[f64; 2]> = all().map(|c| [c.x, c.y]).collect();
     let adapter = FloatPointAdapter::<[f64; 2], f64>::with_iter(pts.iter());
     let grid = |c: &Coord<f64>| adapter.float_to_int(&[c.x, c.y]);
-    // The input vertex at each grid point (the first, where two share one).
-    let mut exact: HashMap<IntPoint, Coord<f64>> = HashMap::with_capacity(pts.len());
-    for c in all() {
-        exact.entry(grid(c)).or_insert(*c);
-    }
+    // The input vertex at each grid point (the first, where two share one),
+    // sorted by grid point.
+    let key = |p: &IntPoint| (p.x, p.y);
+    let mut exact: Vec<(IntPoint, Coord<f64>)> = all().map(|c| (grid(c), *c)).collect();
+    exact.sort_by_key(|(p, _)| key(p));
+    exact.dedup_by_key(|(p, _)| key(p));
     let options = IntOverlayOptions {
         preserve_input_collinear: true,
         output_direction: ContourDirection::CounterClockwise,
@@ -151,19 +150,39 @@ pub(crate) fn intersection(z: &Piecewise, a: &Piecewise) -> MultiPolygon<f64> {
     let shapes = overlay.overlay(OverlayRule::Intersect, FillRule::EvenOdd);
     let step = adapter.inv_scale;
     let put_back = |p: &IntPoint| -> Coord<f64> {
-        if let Some(c) = exact.get(p) {
-            return *c;
+        if let Ok(k) = exact.binary_search_by_key(&key(p), |(q, _)| key(q)) {
+            return exact[k].1;
         }
         let [x, y] = adapter.int_to_float(p);
         let v = Coord { x, y };
         crossing_near(z, a, v, step).unwrap_or(v)
     };
+    let exact_answer = polygons(&shapes, put_back);
+    // Where the inputs are degenerate to within a grid step (a spike of
+    // one along an edge of the other), the vertices put back can cross
+    // where the grid's did not: the grid's answer is kept, valid and
+    // within a step of the exact one.
+    if crate::geom::is_valid(&Geometry::MultiPolygon(exact_answer.clone())) {
+        exact_answer
+    } else {
+        polygons(&shapes, |p| {
+            let [x, y] = adapter.int_to_float(p);
+            Coord { x, y }
+        })
+    }
+}
+
+/// The multipolygon of `i_overlay`'s shapes, each vertex placed by `at`.
+fn polygons(
+    shapes: &[Vec<Vec<IntPoint>>],
+    at: impl Fn(&IntPoint) -> Coord<f64>,
+) -> MultiPolygon<f64> {
     MultiPolygon(
         shapes
             .iter()
             .filter_map(|shape| {
                 let mut rings = shape.iter().map(|ring| {
-                    let mut pts: Vec<Coord<f64>> = ring.iter().map(put_back).collect();
+                    let mut pts: Vec<Coord<f64>> = ring.iter().map(&at).collect();
                     pts.dedup();
                     while pts.len() > 1 && pts.first() == pts.last() {
                         pts.pop();
@@ -180,9 +199,12 @@ pub(crate) fn intersection(z: &Piecewise, a: &Piecewise) -> MultiPolygon<f64> {
     )
 }
 
-/// Where an edge of `z` and an edge of `a` cross, nearest to `v` (a
-/// crossing rounded to the grid of `step`), computed from the edges' own
-/// ends; `None` when no such crossing is near enough to be the one rounded.
+/// The point of the inputs that `v` (a vertex of the answer on the grid of
+/// `step`, at no input vertex's grid point) stands for: the nearest of the
+/// crossings of an edge of `z` with an edge of `a` near it, computed from
+/// the edges' own ends, and of those edges' ends (where edges run along
+/// each other, the grid may put an input vertex a step away from its own
+/// grid point). `None` when nothing is near enough to be the one rounded.
 fn crossing_near(z: &Piecewise, a: &Piecewise, v: Coord<f64>, step: f64) -> Option<Coord<f64>> {
     // The grid moves each end by at most half a step, so the rounded edges
     // pass within a step of the input ones; crossings at a shallow angle
@@ -190,15 +212,24 @@ fn crossing_near(z: &Piecewise, a: &Piecewise, v: Coord<f64>, step: f64) -> Opti
     let (near, far) = (4.0 * step, 64.0 * step);
     let zs: Vec<Line<f64>> = z.edges_near(v, near).collect();
     let mut best: Option<(f64, Coord<f64>)> = None;
+    let mut consider = |c: Coord<f64>, within: f64| {
+        let d = (c.x - v.x).hypot(c.y - v.y);
+        if d <= within && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    };
+    for &ez in &zs {
+        consider(ez.start, near);
+        consider(ez.end, near);
+    }
     for ea in a.edges_near(v, near) {
+        consider(ea.start, near);
+        consider(ea.end, near);
         for &ez in &zs {
             if let Some(LineIntersection::SinglePoint { intersection, .. }) =
                 line_intersection(ez, ea)
             {
-                let d = (intersection.x - v.x).hypot(intersection.y - v.y);
-                if d <= far && best.is_none_or(|(b, _)| d < b) {
-                    best = Some((d, intersection));
-                }
+                consider(intersection, far);
             }
         }
     }
