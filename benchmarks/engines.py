@@ -1,4 +1,4 @@
-"""The four engines, each doing the four workloads its own idiomatic way.
+"""The four engines, each doing the five workloads its own idiomatic way.
 
 An engine is a class with three methods, called in one child process per
 engine and case (see ``run.py``):
