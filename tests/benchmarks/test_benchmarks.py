@@ -206,7 +206,7 @@ def test_lagesbild_is_in_the_comparison(bench_results: Path) -> None:
             "the spatial engine (lagesbild.assign, overlay_area, within_distance, length_within) is not built yet"
         )
     records = [r for r in _records(bench_results) if r["engine"] == "lagesbild"]
-    assert len(records) == 4 and all(r["agreement"]["ok"] for r in records)
+    assert len(records) == 5 and all(r["agreement"]["ok"] for r in records)
     assert "lagesbild vs geopandas" in (bench_results / "latest.md").read_text(encoding="utf-8")
 
 
