@@ -8,9 +8,9 @@ Answers are in the common forms of ``engines.counts`` and ``engines.pairs``.
   W1 must agree up to the points that lie in two stadsdelar at once (the
   boundaries overlap by slivers of about 2 m² in total), where engines may
   legitimately pick a different one or both; W3 must agree exactly.
-- **Pairs** (W2, W4): every (key, key) pair within ``RTOL`` relative, or
+- **Pairs** (W2, W4, W5): every (key, key) pair within ``RTOL`` relative, or
   within ``ATOL`` absolute for values too small for a relative test
-  (square metres for W2, metres for W4); a pair only one engine reports is
+  (square metres for W2 and W5, metres for W4); a pair only one engine reports is
   compared against zero.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-#: Relative tolerance per pair for W2 and W4.
+#: Relative tolerance per pair for W2, W4 and W5.
 RTOL = 1e-6
 #: Absolute tolerance per pair (m² or m) for values near zero, where the
 #: last bits of an intersection point dominate the relative error.

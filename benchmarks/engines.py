@@ -1,4 +1,4 @@
-"""The four engines, each doing the four workloads its own idiomatic way.
+"""The four engines, each doing the five workloads its own idiomatic way.
 
 An engine is a class with three methods, called in one child process per
 engine and case (see ``run.py``):
@@ -21,7 +21,9 @@ paths. The workloads (see ``benchmarks/README.md``):
 - **W1** points per stadsdel (and outside every stadsdel);
 - **W2** intersection area per (flood band, stadsdel);
 - **W3** distinct points within 150 m of any route, per stadsdel;
-- **W4** route length per (route class, stadsdel).
+- **W4** route length per (route class, stadsdel);
+- **W5** the flood-band pieces per stadsdel: the intersection polygons
+  themselves (as for a map), answered by the area of each piece.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ class GeoPandas:
             table = pq.read_table(inputs["points"], columns=["x", "y"])
             loaded["x"] = table.column("x").to_numpy()
             loaded["y"] = table.column("y").to_numpy()
-        if workload == "W2":
+        if workload in ("W2", "W5"):
             loaded["bands"] = gpd.read_parquet(inputs["bands"])
         if workload in ("W3", "W4"):
             loaded["routes"] = gpd.read_parquet(inputs["routes"])
@@ -157,6 +159,9 @@ class GeoPandas:
             pieces["length"] = pieces.length
             total = pieces.groupby([ROUTE_CLASS, AREA_KEY])["length"].sum()
             return pairs((a, b, v) for (a, b), v in total.items())
+        if workload == "W5":
+            pieces = gpd.overlay(d["bands"], areas, how="intersection", keep_geom_type=True)
+            return pairs(zip(pieces[BAND_KEY], pieces[AREA_KEY], pieces.area))
         raise ValueError(f"unknown workload {workload!r}")
 
 
@@ -195,7 +200,7 @@ class DuckDB:
                 "CREATE OR REPLACE TABLE pts AS SELECT x, y FROM read_parquet(?)",
                 [str(inputs["points"])],
             )
-        if workload == "W2":
+        if workload in ("W2", "W5"):
             con.execute(
                 f"CREATE OR REPLACE TABLE bands AS SELECT {BAND_KEY}, geometry AS geom "
                 "FROM read_parquet(?)",
@@ -242,6 +247,15 @@ class DuckDB:
                 f"GROUP BY r.{ROUTE_CLASS}, a.{AREA_KEY}"
             ).fetchall()
             return pairs(rows)
+        if workload == "W5":
+            # The pieces made into a table (as a map layer would be), then measured.
+            con.sql(
+                f"CREATE OR REPLACE TEMP TABLE pieces AS SELECT b.{BAND_KEY}, a.{AREA_KEY}, "
+                "ST_Intersection(b.geom, a.geom) AS geom "
+                "FROM bands b JOIN areas a ON ST_Intersects(b.geom, a.geom)"
+            )
+            rows = con.sql(f"SELECT {BAND_KEY}, {AREA_KEY}, ST_Area(geom) FROM pieces").fetchall()
+            return pairs(rows)
         raise ValueError(f"unknown workload {workload!r}")
 
 
@@ -273,7 +287,7 @@ class SedonaDB:
         sd.read_pyogrio(str(inputs["areas"])).to_memtable().to_view("areas", overwrite=True)
         if workload in ("W1", "W3"):
             sd.read_parquet(str(inputs["points"])).to_memtable().to_view("pts", overwrite=True)
-        if workload == "W2":
+        if workload in ("W2", "W5"):
             sd.read_parquet(str(inputs["bands"])).to_memtable().to_view("bands", overwrite=True)
         if workload in ("W3", "W4"):
             sd.read_parquet(str(inputs["routes"])).to_memtable().to_view("routes", overwrite=True)
@@ -316,6 +330,15 @@ class SedonaDB:
                 f"GROUP BY r.{ROUTE_CLASS}, a.{AREA_KEY}"
             ).to_arrow_table()
             return pairs(zip(*(df.column(c).to_pylist() for c in ("k1", "k2", "v"))))
+        if workload == "W5":
+            # The pieces made into a memtable (as a map layer would be), then measured.
+            sd.sql(
+                f"SELECT b.{BAND_KEY} AS k1, a.{AREA_KEY} AS k2, "
+                "ST_Intersection(b.geometry, a.wkb_geometry) AS geom "
+                "FROM bands b JOIN areas a ON ST_Intersects(b.geometry, a.wkb_geometry)"
+            ).to_memtable().to_view("pieces", overwrite=True)
+            df = sd.sql("SELECT k1, k2, ST_Area(geom) AS v FROM pieces").to_arrow_table()
+            return pairs(zip(*(df.column(c).to_pylist() for c in ("k1", "k2", "v"))))
         raise ValueError(f"unknown workload {workload!r}")
 
 
@@ -349,7 +372,7 @@ class Lagesbild:
         loaded = {"areas": lb.read(inputs["areas"])}
         if workload in ("W1", "W3"):
             loaded["points"] = pl.read_parquet(inputs["points"], columns=["x", "y"])
-        if workload == "W2":
+        if workload in ("W2", "W5"):
             loaded["bands"] = lb.read(inputs["bands"])
         if workload in ("W3", "W4"):
             loaded["routes"] = lb.read(inputs["routes"])
@@ -390,6 +413,9 @@ class Lagesbild:
             )
             total = table.group_by(ROUTE_CLASS, AREA_KEY).agg(pl.col("length_m").sum())
             return pairs(total.iter_rows())
+        if workload == "W5":
+            pieces = lb.overlay(d["bands"], d["areas"])
+            return pairs(zip(pieces[BAND_KEY], pieces[AREA_KEY], pieces.area()))
         raise ValueError(f"unknown workload {workload!r}")
 
 

@@ -11,6 +11,7 @@ WORKLOAD_TITLES = {
     "W2": "flood-band area per stadsdel",
     "W3": "points within 150 m of a route, per stadsdel",
     "W4": "route length per stadsdel and class",
+    "W5": "flood-band pieces per stadsdel",
 }
 
 
@@ -160,7 +161,7 @@ def markdown(records: list[dict], runs: dict, current_run: str, failures: list[s
     else:
         lines.append(
             "Every answer agrees with the reference (geopandas where it ran): W1 and W3 counts "
-            "per stadsdel and outside, W2 and W4 per pair within 1e-6 relative (1e-6 absolute "
+            "per stadsdel and outside, W2, W4 and W5 per pair within 1e-6 relative (1e-6 absolute "
             "near zero)."
         )
     lines.append("")

@@ -42,8 +42,8 @@ from make_data import DATA, STOCKHOLM, load_manifest, parse_size, size_label, wr
 
 RESULTS = HERE / "results"
 ENGINE_ORDER = ("lagesbild", "geopandas", "duckdb", "sedonadb")
-WORKLOADS = ("W1", "W2", "W3", "W4")
-#: Point counts per workload (W2 and W4 have no points).
+WORKLOADS = ("W1", "W2", "W3", "W4", "W5")
+#: Point counts per workload (W2, W4 and W5 have no points).
 DEFAULT_SIZES = {"W1": ("1M", "10M"), "W3": ("100k", "1M")}
 #: The scaling series of lagesbild alone: W1 at these sizes and thread counts.
 SCALING_SIZES = ("1M", "10M", "50M")
@@ -297,7 +297,7 @@ class Inputs:
         paths = {"areas": self.stockholm / "stadsdelar.shp"}
         if workload in ("W1", "W3"):
             paths["points"] = self.data / f"points_{size}.parquet"
-        if workload == "W2":
+        if workload in ("W2", "W5"):
             paths["bands"] = self.data / "bands.parquet"
         if workload in ("W3", "W4"):
             paths["routes"] = self.data / "routes.parquet"
@@ -378,6 +378,8 @@ def collect_records(current: list[dict], results: Path, inputs: Inputs) -> list[
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
+            continue
+        if not isinstance(doc, dict):  # another suite's results (dask-*.json)
             continue
         for r in doc.get("records", []):
             key = record_key(r)
@@ -589,6 +591,8 @@ def load_runs(results: Path) -> dict:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
+            continue
+        if not isinstance(doc, dict):  # another suite's results (dask-*.json)
             continue
         for run in doc.get("runs", []):
             runs[run["id"]] = run

@@ -382,6 +382,10 @@ def overlay(zones: Layer, areas: Layer) -> Layer:
     One feature per (zone, area) pair with a positive common area: the
     intersection polygon with both attribute sets (clashing names get
     ``_left``/``_right`` suffixes) and ``zone_index``/``area_index``.
+    Pairs that only touch (along an edge or at a point) give no feature,
+    as in geopandas' ``overlay(how="intersection", keep_geom_type=True)``.
+    Each polygon's vertices are the inputs' own or the crossings of their
+    edges, so its area equals :func:`overlay_area`'s to rounding.
 
     Examples
     --------

@@ -19,6 +19,8 @@ pub mod assign;
 pub mod boundary;
 /// The refusals made before computing: CRSs, finiteness, geometry types, validity.
 pub mod checks;
+/// Polygons cut down to a rectangle before an overlay.
+mod clip;
 /// New geometries: [`buffer`] and [`dissolve`].
 pub mod construct;
 /// Points within a distance of lines ([`within_distance`]) and the [`nearest`] feature ([`nearest_points`] for coordinates).
@@ -35,6 +37,8 @@ pub mod join;
 mod offset;
 /// Shared areas and pieces of two polygon layers, and line lengths within areas.
 pub mod overlay;
+/// The intersection polygon of two polygons, on the inputs' own coordinates.
+mod pieces;
 /// The engine's thread pool: [`set_threads`], [`threads`].
 pub mod pool;
 /// Exact predicates on the input coordinates alone: a line in a line.

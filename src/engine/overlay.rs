@@ -16,11 +16,15 @@
 //!
 //! The work is proportional to the edges of each polygon near the other,
 //! and every pair runs in parallel.
+//!
+//! [`overlay`] builds the pieces themselves (for maps): each pair is
+//! clipped to its common box and intersected, and the answer's vertices
+//! are the inputs' own or the crossings of their edges (see `pieces`).
 
 use std::sync::Arc;
 
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Area, BooleanOps, BoundingRect};
+use geo::{Area, BoundingRect};
 use geo_types::{Coord, Geometry, Line, MultiPolygon, Rect};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
@@ -31,6 +35,7 @@ use super::grid::PolygonGrid;
 use super::index::{
     self, envelope as rect_envelope, segment_envelope as envelope, widened, BoxTree,
 };
+use super::pieces::{self, Piecewise};
 use crate::{Error, Layer, Result};
 
 /// One polygon feature, prepared for many overlays: its edges oriented with
@@ -449,6 +454,13 @@ pub struct Overlay {
 /// The intersection pieces of two polygon layers (for maps), one per pair
 /// of features with a positive common area, sorted by zone row, then area row.
 ///
+/// Each pair is clipped to its common box before its intersection is
+/// built, so a large zone costs only its edges near each area; every
+/// vertex of a piece is a vertex of an input or the crossing of two input
+/// edges computed from their own ends, so a piece's area equals
+/// [`overlay_area`]'s to rounding. Pairs that only touch (along an edge or
+/// at a point) give no piece.
+///
 /// # Examples
 ///
 /// ```
@@ -460,7 +472,8 @@ pub struct Overlay {
 /// let rect = |x0: f64, x1: f64| Some(Geometry::Polygon(Rect::new(coord! { x: x0, y: 0.0 }, coord! { x: x1, y: 10.0 }).to_polygon()));
 /// let crs = Crs::from_epsg(3006).unwrap();
 /// let zones = Layer::new("zones", vec![rect(0.0, 15.0)], DataFrame::empty(), crs.clone()).unwrap();
-/// let areas = Layer::new("areas", vec![rect(0.0, 10.0), rect(10.0, 20.0)], DataFrame::empty(), crs).unwrap();
+/// // The third area touches the zone along x = 15 only: no piece.
+/// let areas = Layer::new("areas", vec![rect(0.0, 10.0), rect(10.0, 20.0), rect(15.0, 25.0)], DataFrame::empty(), crs).unwrap();
 /// let pieces = overlay(&zones, &areas).unwrap();
 /// assert_eq!((pieces.zone, pieces.area), (vec![0, 0], vec![0, 1]));
 /// assert_eq!(pieces.layer.area().unwrap(), vec![Some(100.0), Some(50.0)]);
@@ -470,8 +483,14 @@ pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Overlay> {
     checks::metric_pair(zones, areas, "overlay")?;
     let zp = checks::polygons(zones, "overlay")?;
     let ap = checks::polygons(areas, "overlay")?;
-    prepare_all(zones, "overlay")?;
-    prepare_all(areas, "overlay")?;
+    checks::refuse_invalid(zones)?;
+    checks::refuse_invalid(areas)?;
+    let (zc, ac): (Vec<Piecewise>, Vec<Piecewise>) = super::install(|| {
+        (
+            zp.par_iter().map(Piecewise::new).collect(),
+            ap.par_iter().map(Piecewise::new).collect(),
+        )
+    });
     let zb: Vec<_> = zp.iter().map(|p| p.bounding_rect()).collect();
     let ab: Vec<_> = ap.iter().map(|p| p.bounding_rect()).collect();
     let pairs = index::candidate_pairs(&zb, &ab);
@@ -480,7 +499,7 @@ pub fn overlay(zones: &Layer, areas: &Layer) -> Result<Overlay> {
             .par_iter()
             .with_max_len(1)
             .filter_map(|&(i, j)| {
-                let g = zp[i as usize].intersection(&ap[j as usize]);
+                let g = pieces::intersection(&zc[i as usize], &ac[j as usize]);
                 (g.unsigned_area() > 0.0).then_some((i, j, g))
             })
             .collect()

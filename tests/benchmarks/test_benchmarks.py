@@ -150,7 +150,7 @@ def test_inputs_are_reproducible() -> None:
 def test_engines_agree_on_every_workload(bench_results: Path, bench_data: Path, stockholm: Path) -> None:
     records = _records(bench_results)
     engines = _engines()
-    expected = {(e, w) for e in engines for w in ("W1", "W2", "W3", "W4")}
+    expected = {(e, w) for e in engines for w in ("W1", "W2", "W3", "W4", "W5")}
     assert {(r["engine"], r["workload"]) for r in records} == expected
     for r in records:
         assert r["status"] == "ok", r.get("error")
@@ -186,6 +186,10 @@ def test_engines_agree_on_every_workload(bench_results: Path, bench_data: Path, 
     w2 = by[("geopandas", "W2")]
     total = {b: sum(v for band, _, v in w2 if band == b) for b in ("25m", "100m", "250m")}
     assert total["25m"] < total["100m"] < total["250m"] < areas.area.sum()
+    # W5: the pieces' areas add up to W2's areas, pair by pair.
+    w5 = {(b, n): v for b, n, v in by[("geopandas", "W5")]}
+    assert w5.keys() == {(b, n) for b, n, _ in w2}
+    assert all(abs(w5[(b, n)] - v) <= 1e-9 * v for b, n, v in w2)
     # W4: every class has length, and no more than the routes' own length.
     routes = gpd.read_parquet(bench_data / "routes.parquet")
     w4 = by[("geopandas", "W4")]
@@ -203,7 +207,7 @@ def test_lagesbild_is_in_the_comparison(bench_results: Path) -> None:
             "the spatial engine (lagesbild.assign, overlay_area, within_distance, length_within) is not built yet"
         )
     records = [r for r in _records(bench_results) if r["engine"] == "lagesbild"]
-    assert len(records) == 4 and all(r["agreement"]["ok"] for r in records)
+    assert len(records) == 5 and all(r["agreement"]["ok"] for r in records)
     assert "lagesbild vs geopandas" in (bench_results / "latest.md").read_text(encoding="utf-8")
     # Cold runs (layers read again before each but the first) and as many warm ones.
     for r in records:
