@@ -42,6 +42,7 @@ from lagesbild.report.safety import (
     rsa_section,
     safety_results,
     survey_section,
+    theme_hotspots,
     trend_section,
 )
 from lagesbild.report.text import LANGS, Words, words
@@ -162,9 +163,10 @@ def lagesbild(
     from lagesbild.report.report import Report
 
     params = check_params(city, year=year, themes=themes, namnder=namnder, period=period, lang=lang, mode=mode)
-    safety = safety_results(city, params)
+    hot = theme_hotspots(city, params)
     # The maps need only the hot cells: from here a second process can draw them beside the rest.
-    with _map_work(city, params, safety, maps) as work:
+    with _map_work(city, params, hot, maps) as work:
+        safety = safety_results(city, params, hot)
         results = {
             "exposure": exposure(city, year=params.year, level="stadsdelsomrade", mode=params.mode),
             "exposure_city": exposure(city, year=params.year, level="city", mode=params.mode),
@@ -181,7 +183,7 @@ def lagesbild(
     return Report(city=city, params=params, pages=pages, results=results)
 
 
-def _map_work(city: City, params: Params, safety: dict[str, Any], maps: bool) -> contextlib.AbstractContextManager:
+def _map_work(city: City, params: Params, hot: dict[str, Any], maps: bool) -> contextlib.AbstractContextManager:
     """The report's area risk maps (:class:`~lagesbild.report.mapwork.MapWork`), or nothing to do."""
     if not (maps and city.settings.hazards and city.settings.facilities is not None):
         return contextlib.nullcontext()
@@ -193,7 +195,7 @@ def _map_work(city: City, params: Params, safety: dict[str, Any], maps: bool) ->
     job = MapJob(
         year=params.year,
         mode=params.mode,
-        cells=hot_cells(safety["hotspots"]),
+        cells=hot_cells(hot),
         cells_label=w.hot_cells_legend,
         cells_title=w.hotspot_legend_title,
     )

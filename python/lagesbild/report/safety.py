@@ -33,8 +33,21 @@ SOURCES = {
 }
 
 
-def safety_results(city: City, params: Params) -> dict[str, Any]:
-    """The safety picture's analyses for the report (``None`` where the city file lacks their sections)."""
+def theme_hotspots(city: City, params: Params) -> dict[str, Any]:
+    """Each theme's hotspot cells (:func:`~lagesbild.analysis.hotspots`) for the report; empty without incidents."""
+    if not (params.themes and city.settings.incidents is not None and city.areas is not None):
+        return {}
+    return {
+        t: hotspots(city, params.year, t, params.period, HOTSPOT_CELL_M, alpha=HOTSPOT_ALPHA, mode=params.mode)
+        for t in params.themes
+    }
+
+
+def safety_results(city: City, params: Params, hot: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The safety picture's analyses for the report (``None`` where the city file lacks their sections).
+
+    ``hot`` is :func:`theme_hotspots`'s answer where the caller has it already.
+    """
     s = city.settings
     out: dict[str, Any] = {"incidents": None, "incidents_city": None, "incident_trend": None, "survey": None}
     out["staff_violence"] = {}
@@ -49,13 +62,10 @@ def safety_results(city: City, params: Params) -> dict[str, Any]:
             out["staff_violence"][t] = staff_violence(city, params.year, params.period, theme=t, mode=params.mode)
     if s.surveys is not None and s.surveys.tables:
         out["survey"] = survey(city, params.year, "stadsdelsomrade", mode=params.mode)
-    out["hotspots"] = {}
-    out["hotspot_context"] = {}
-    if themes and s.incidents is not None and city.areas is not None:
-        for t in themes:
-            cells = hotspots(city, params.year, t, params.period, HOTSPOT_CELL_M, alpha=HOTSPOT_ALPHA, mode=params.mode)
-            out["hotspots"][t] = cells
-            out["hotspot_context"][t] = hotspot_context(city, params.year, cells, mode=params.mode)
+    out["hotspots"] = theme_hotspots(city, params) if hot is None else hot
+    out["hotspot_context"] = {
+        t: hotspot_context(city, params.year, cells, mode=params.mode) for t, cells in out["hotspots"].items()
+    }
     out["risk_matrix"] = None
     if s.rsa is not None:
         try:
@@ -63,7 +73,6 @@ def safety_results(city: City, params: Params) -> dict[str, Any]:
         except InvalidArgumentError:
             # No register of the year or before it: the city page says so.
             out["risk_matrix"] = pl.DataFrame(schema={"namnd": pl.String})
-    return out
     return out
 
 
