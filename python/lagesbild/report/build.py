@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -187,9 +188,9 @@ def _map_work(city: City, params: Params, hot: dict[str, Any], maps: bool) -> co
     """The report's area risk maps (:class:`~lagesbild.report.mapwork.MapWork`), or nothing to do."""
     if not (maps and city.settings.hazards and city.settings.facilities is not None):
         return contextlib.nullcontext()
-    try:
-        import lagesbild.maps  # noqa: F401  (the lagesbild[maps] extra; without it the pages say so)
-    except ImportError:
+    # The lagesbild[maps] extra (without it the pages say so). Looked up, not imported: importing
+    # matplotlib here would hold up the second process by most of a second.
+    if any(importlib.util.find_spec(n) is None for n in ("matplotlib", "mapclassify", "shapely", "bokeh")):
         return contextlib.nullcontext()
     w = words(params.lang)
     job = MapJob(
