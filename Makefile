@@ -25,8 +25,11 @@ $(VENV)/.installed: requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# maturin installs python/lagesbild in place; it is byte-compiled here so that
+# a run starts from compiled modules even where PYTHONDONTWRITEBYTECODE is set.
 develop: venv
 	$(VENV)/bin/maturin develop --release --quiet
+	$(PY) -m compileall -q python/lagesbild
 
 demo: develop
 	$(VENV)/bin/lagesbild demo --out out/lagesbild

@@ -176,6 +176,45 @@ def test_open_mode_draws_no_protected_facility(city, risk_open, risk_internal) -
     assert found == hidden.height, "the check must find the protected points where they are drawn"
 
 
+def test_a_risk_map_without_its_table_keeps_the_numbers_and_grows(city, risk_open) -> None:
+    """``table=False``: the same facilities and numbers on the map, no name printed, a taller map."""
+    from lagesbild.maps.static import _labels_of
+    from matplotlib.text import Text
+
+    m = maps.risk_map(city, "Hägersten-Älvsjö", year=2025, table=False)
+    listed, counted = risk_table(city, "Hägersten-Älvsjö", year=2025)
+    assert m.table.equals(listed.drop("x", "y")) and m.protected.equals(counted)
+    assert risk_open.table.equals(m.table) and risk_open.protected.equals(m.protected)
+    numbers = sorted(int(text) for *_, text in _labels_of(m.ax).markers if text)
+    assert numbers == listed["nr"].to_list()
+    texts = {t.get_text() for t in m.figure.findobj(Text)}
+    assert not set(listed["namn"].to_list()) & texts
+    short = {n for n in listed["namn"].to_list() if len(n) <= 20}  # longer names are cut in the printed table
+    assert short and short <= {t.get_text() for t in risk_open.figure.findobj(Text)}
+    assert m.ax.get_position().height > risk_open.ax.get_position().height * 1.1
+
+
+def test_no_area_name_lies_under_the_scale_bar(city) -> None:
+    """Measured on the drawn figure: the neighbours' names at the lower left of Norra innerstaden's map give way."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
+
+    m = maps.risk_map(city, "Norra innerstaden", year=2025, table=False, dpi=100)
+    canvas = FigureCanvasAgg(m.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    bars = [p.get_window_extent(renderer) for p in m.ax.patches if isinstance(p, Rectangle) and p.get_zorder() == 20]
+    assert len(bars) == 2
+    x0, y0 = min(b.x0 for b in bars), min(b.y0 for b in bars)
+    x1, y1 = max(b.x1 for b in bars), max(b.y1 for b in bars)
+    names = [t for t in m.ax.texts if isinstance(t, Text) and t.get_text() and t.get_text()[0].isalpha()]
+    assert len(names) >= 8
+    for t in names:
+        e = t.get_window_extent(renderer)
+        assert not (e.x0 < x1 and e.x1 > x0 and e.y0 < y1 and e.y1 > y0), t.get_text()
+
+
 def test_each_listed_facility_has_its_own_number_on_the_map(city) -> None:
     from lagesbild.maps.static import _labels_of
 

@@ -22,9 +22,9 @@ them, and importing this module says what to install.
 
 from __future__ import annotations
 
-import importlib.util
+from lagesbild._extras import MAPS_EXTRA, missing
 
-_MISSING = [n for n in ("matplotlib", "mapclassify", "shapely", "bokeh") if importlib.util.find_spec(n) is None]
+_MISSING = missing(MAPS_EXTRA)
 if _MISSING:
     raise ImportError(
         f"lagesbild.maps needs {', '.join(_MISSING)}: install the maps extra with pip install 'lagesbild[maps]'",

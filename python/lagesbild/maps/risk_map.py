@@ -131,6 +131,7 @@ def risk_map(
     progress: bool | None = None,
     dpi: float = 300,
     extra: Sequence[overlays.Overlay] = (),
+    table: bool = True,
 ) -> Map:
     """A risk map of one stadsdelsområde, ready to print on A4 or A3.
 
@@ -185,13 +186,21 @@ def risk_map(
         More overlays drawn over the hazards, under the facilities, such as
         :func:`overlays.cells` of a :func:`~lagesbild.analysis.hotspots`
         layer; each gets its legend group.
+    table
+        Print the numbered table beside the map (the default). ``False``
+        leaves it to the caller, who has it as :attr:`Map.table` (and the
+        protected facilities' count as :attr:`Map.protected`): the report
+        gives it as a table of its page, where a screen reader and a
+        search find it. The legend then takes the room below the map.
 
     Returns
     -------
     Map
         With :attr:`Map.table` the numbered list as polars (``nr``,
-        ``namn``, ``kategori``, ``stadsdel``, ``risk``). Save it with
-        :meth:`Map.save` as PNG (300 dpi), SVG or PDF.
+        ``namn``, ``kategori``, ``stadsdel``, ``risk``) and
+        :attr:`Map.protected` the protected facilities at risk counted per
+        stadsdel (``stadsdel``, ``antal``; empty in internal mode). Save it
+        with :meth:`Map.save` as PNG (300 dpi), SVG or PDF.
 
     Examples
     --------
@@ -235,7 +244,10 @@ def risk_map(
 
         with drawing():
             portrait = orientation == "portrait"
-            pg = page(size, orientation, side=0.34 if portrait else 0.42)
+            if table:
+                pg = page(size, orientation, side=0.34 if portrait else 0.42)
+            else:
+                pg = page(size, orientation, side=0.17 if portrait else 0.24)
             header(
                 pg,
                 heading,
@@ -286,17 +298,17 @@ def risk_map(
             north_arrow(ax, pg.scale)
             sections = legend_sections([d for d in drawables if d.group != "Bakgrund"], made)
             sx, sy, sw, sh = pg.side_box
-            if portrait:
-                legend_box = (sx, sy, sw * 0.36, sh)
-                table_box = (sx + sw * 0.39, sy, sw * 0.61, sh)
+            if not table:
+                legend(pg.figure, pg.side_box, sections, columns=3 if portrait else 1, scale=pg.scale * 0.9)
+            elif portrait:
+                legend(pg.figure, (sx, sy, sw * 0.36, sh), sections, columns=1, scale=pg.scale * 0.9)
+                _table(pg.figure, (sx + sw * 0.39, sy, sw * 0.61, sh), listed, counted, mode, pg.scale)
             else:
-                legend_box = (sx, sy + sh * 0.53, sw, sh * 0.47)
-                table_box = (sx, sy, sw, sh * 0.51)
-            legend(pg.figure, legend_box, sections, columns=1 if portrait else 2, scale=pg.scale * 0.9)
-            _table(pg.figure, table_box, listed, counted, mode, pg.scale)
+                legend(pg.figure, (sx, sy + sh * 0.53, sw, sh * 0.47), sections, columns=2, scale=pg.scale * 0.9)
+                _table(pg.figure, (sx, sy, sw, sh * 0.51), listed, counted, mode, pg.scale)
             footer(pg, city, year, mode)
             bar.update()
-    return Map(pg.figure, ax, mode=mode, title=heading, table=listed.drop("x", "y"))
+    return Map(pg.figure, ax, mode=mode, title=heading, table=listed.drop("x", "y"), protected=counted)
 
 
 def _hazard_word(h: object) -> str:

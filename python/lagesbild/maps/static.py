@@ -119,18 +119,30 @@ class Map:
     title
         The map's title.
     table
-        For a risk map, the table printed beside it (numbered facilities),
-        as polars; else ``None``.
+        For a risk map, the table of the numbered facilities (printed
+        beside it unless drawn with ``table=False``), as polars; else ``None``.
+    protected
+        For a risk map, the protected facilities at risk that it does not
+        show, counted per stadsdel (``stadsdel``, ``antal``; empty in
+        internal mode); else ``None``.
     """
 
     def __init__(
-        self, figure: Figure, ax: Any, *, mode: str, title: str, table: pl.DataFrame | None = None
+        self,
+        figure: Figure,
+        ax: Any,
+        *,
+        mode: str,
+        title: str,
+        table: pl.DataFrame | None = None,
+        protected: pl.DataFrame | None = None,
     ) -> None:
         self.figure = figure
         self.ax = ax
         self.mode = mode
         self.title = title
         self.table = table
+        self.protected = protected
 
     def __repr__(self) -> str:
         w, h = self.figure.get_size_inches() * 25.4
@@ -565,16 +577,27 @@ def _gid(d: Drawable) -> str:
     return "lb-" + re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
 
 
-def scale_bar(ax: Any, scale: float = 1.0) -> None:
-    """A scale bar in the lower left corner of the map: two segments of a round length."""
+def _scale_bar_place(ax: Any) -> tuple[float, float, float, float]:
+    """The scale bar's left end, bottom, length and bar height, in the map's units."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     target = (x1 - x0) / 5
     nice = [100, 200, 400, 1000, 2000, 4000, 10000, 20000, 40000]
     length = max((v for v in nice if v <= target), default=nice[0])
-    bx = x0 + 0.03 * (x1 - x0)
-    by = y0 + 0.03 * (y1 - y0)
-    h = 0.006 * (y1 - y0) * max(1.0, (x1 - x0) / (y1 - y0)) ** 0.0
+    return x0 + 0.03 * (x1 - x0), y0 + 0.03 * (y1 - y0), length, 0.006 * (y1 - y0)
+
+
+def _scale_bar_box(ax: Any, scale: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) the scale bar and its figures cover, with a margin, in the map's units."""
+    bx, by, length, h = _scale_bar_place(ax)
+    per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)
+    margin = 3 * scale * per_pt
+    return bx - margin, by - margin, bx + length + 2.5 * 6.5 * scale * per_pt, by + h * 1.6 + 9 * scale * per_pt
+
+
+def scale_bar(ax: Any, scale: float = 1.0) -> None:
+    """A scale bar in the lower left corner of the map: two segments of a round length."""
+    bx, by, length, h = _scale_bar_place(ax)
     for i, colour in enumerate(("#333333", "white")):
         ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor=colour, edgecolor="#333333",
                                linewidth=0.6, zorder=20))
@@ -613,11 +636,13 @@ def area_labels(
 
     With ``only_if_room``, a name is left out where it would not fit in the
     area (a long name in a small stadsdel) rather than spill over its
-    neighbours. ``zorder`` 15 puts the names over everything drawn on the
+    neighbours. A name that would lie under the scale bar (lower left) is
+    left out. ``zorder`` 15 puts the names over everything drawn on the
     map; a risk map puts its stadsdelar's names under the facilities (8).
     """
     placed = 0
     per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)
+    sx0, sy0, sx1, sy1 = _scale_bar_box(ax, scale)
     for name, g in zip(names, geoms, strict=True):
         lp = _geom.label_point(g)
         if lp is None:
@@ -636,6 +661,9 @@ def area_labels(
         lines = label.split("\n")
         half_w, half_h = 0.31 * size * max(len(t) for t in lines), 0.6 * size * len(lines)
         x, y = _clear_of_markers(ax, g, x, y, half_w * per_pt, half_h * per_pt)
+        dx, dy = half_w * per_pt, half_h * per_pt
+        if x - dx < sx1 and x + dx > sx0 and y - dy < sy1 and y + dy > sy0:
+            continue
         ax.text(x, y, label, ha="center", va="center", fontsize=size, fontweight=weight,
                 color=colour or PALETTE.text, zorder=zorder, linespacing=0.95,
                 path_effects=[withStroke(linewidth=2.2 * scale, foreground="white")])

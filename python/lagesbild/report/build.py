@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from lagesbild._extras import MAPS_EXTRA, missing
 from lagesbild.analysis import exposure, facilities_at_risk, omradesansvar
 from lagesbild.analysis.areas import check_args
 from lagesbild.analysis.disclosure import describe_rule, rule_name
@@ -164,9 +164,11 @@ def lagesbild(
     from lagesbild.report.report import Report
 
     params = check_params(city, year=year, themes=themes, namnder=namnder, period=period, lang=lang, mode=mode)
-    hot = theme_hotspots(city, params)
-    # The maps need only the hot cells: from here a second process can draw them beside the rest.
-    with _map_work(city, params, hot, maps) as work:
+    # A second process, where one pays, starts now and draws the maps once the hot cells are known.
+    with _map_work(city, params, maps) as work:
+        hot = theme_hotspots(city, params)
+        if work is not None:
+            work.start(_map_job(params, hot))
         safety = safety_results(city, params, hot)
         results = {
             "exposure": exposure(city, year=params.year, level="stadsdelsomrade", mode=params.mode),
@@ -184,24 +186,27 @@ def lagesbild(
     return Report(city=city, params=params, pages=pages, results=results)
 
 
-def _map_work(city: City, params: Params, hot: dict[str, Any], maps: bool) -> contextlib.AbstractContextManager:
+def _map_work(city: City, params: Params, maps: bool) -> contextlib.AbstractContextManager:
     """The report's area risk maps (:class:`~lagesbild.report.mapwork.MapWork`), or nothing to do."""
     if not (maps and city.settings.hazards and city.settings.facilities is not None):
         return contextlib.nullcontext()
     # The lagesbild[maps] extra (without it the pages say so). Looked up, not imported: importing
     # matplotlib here would hold up the second process by most of a second.
-    if any(importlib.util.find_spec(n) is None for n in ("matplotlib", "mapclassify", "shapely", "bokeh")):
+    if missing(MAPS_EXTRA):
         return contextlib.nullcontext()
+    areas = [a for a in _namnd_names(city, params.year)["area"].to_list() if a in params.namnder]
+    return MapWork(city, areas)
+
+
+def _map_job(params: Params, hot: dict[str, Any]) -> MapJob:
     w = words(params.lang)
-    job = MapJob(
+    return MapJob(
         year=params.year,
         mode=params.mode,
         cells=hot_cells(hot),
         cells_label=w.hot_cells_legend,
         cells_title=w.hotspot_legend_title,
     )
-    areas = [a for a in _namnd_names(city, params.year)["area"].to_list() if a in params.namnder]
-    return MapWork(city, job, areas)
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -506,7 +511,7 @@ class _Builder:
         self.key_figures(page, nulage.section(w.key_figures), self.ex, area)
         if self.maps and self.city.settings.hazards and self.city.settings.facilities is not None:
             blocks = nulage.section(w.map_section)
-            area_map(self, page, blocks, area, self.exposed_count(area))
+            area_map(self, page, blocks, area)
             if not blocks:
                 nulage.sections.pop()
         if self.safety["incidents"] is not None:
@@ -819,9 +824,6 @@ class _Builder:
             if f"{h.name}_zone" in mine.columns:
                 exposed = exposed | pl.col(f"{h.name}_zone").is_not_null()
         return mine.filter(exposed)
-
-    def exposed_count(self, area: str) -> int:
-        return self.exposed(area).height
 
     def carriers(self, page: Page, blocks: list, area: str) -> None:
         w = self.w

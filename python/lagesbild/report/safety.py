@@ -11,6 +11,7 @@ trend carried forward, whose arithmetic is stated on the page.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -92,10 +93,26 @@ def _theme(b: _Builder, theme: str) -> str:
 
 
 def _row(df: pl.DataFrame, **eq: Any) -> dict[str, Any] | None:
-    sel = df
-    for k, v in eq.items():
-        sel = sel.filter(pl.col(k).is_null() if v is None else pl.col(k) == v)
-    return sel.row(0, named=True) if sel.height else None
+    """The first row of ``df`` whose columns equal ``eq`` (``None`` matches a null), or None.
+
+    The pages look up hundreds of single rows in the same few frames: each
+    frame is indexed once per set of columns (one pass over its rows) and
+    the index dropped with the frame.
+    """
+    keys = tuple(eq)
+    at = (id(df), keys)
+    index = _INDEXES.get(at)
+    if index is None:
+        index = {}
+        for i, values in enumerate(df.select(keys).iter_rows()):
+            index.setdefault(values, i)
+        _INDEXES[at] = index
+        weakref.finalize(df, _INDEXES.pop, at, None)
+    i = index.get(tuple(eq.values()))
+    return None if i is None else df.row(i, named=True)
+
+
+_INDEXES: dict[tuple[int, tuple[str, ...]], dict[tuple, int]] = {}
 
 
 def incident_section(b: _Builder, page: Page, blocks: list, area: str) -> None:
@@ -367,13 +384,17 @@ _MONTHS_EN = (
 )
 
 
-def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> None:
-    """Nulägesbeskrivning: the area risk map (:func:`lagesbild.maps.risk_map`) as PNG, with its alternative text."""
+def area_map(b: _Builder, page: Page, blocks: list, area: str) -> None:
+    """Nulägesbeskrivning: the area risk map as PNG, its alternative text and the facilities it numbers.
+
+    The map is :func:`lagesbild.maps.risk_map` without its table: the
+    numbered list is the page's table below it.
+    """
     w = b.w
     if b.map_work is None:
         blocks.append(Paragraph([w.map_needs_extra], css="caveat"))
         return
-    png = b.map_work.png(area)
+    drawn = b.map_work.map(area)
     with_cells = b.map_work.job.cells is not None
     floods = "; ".join(
         f"{b.label(h.name)} ({', '.join(b.band(x) for x in b.ex.bands(h.name, 'flooded_land_m2'))})" for h in b.floods
@@ -381,19 +402,40 @@ def area_map(b: _Builder, page: Page, blocks: list, area: str, listed: int) -> N
     routes = "; ".join(
         f"{b.label(h.name)} ({w.zone.lower()} {', '.join(z for z, _, _ in h.zones())})" for h in b.routes
     )
-    alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=listed)
+    alt = w.map_alt.format(area=area, floods=floods or "–", routes=routes or "–", n=drawn.table.height)
     if with_cells:
         alt += " " + w.map_alt_hot
     blocks.append(
         Image(
             key="risk-map",
             media_type="image/png",
-            data=png,
+            data=drawn.png,
             alt=alt,
             caption=w.map_caption.format(area=area),
             file=f"kartor/{page.id}.png",
         )
     )
+    t = Table(
+        "risk-map-facilities",
+        w.map_table_caption,
+        [
+            Column("nr", w.map_nr),
+            Column("name", w.name),
+            Column("category", w.category),
+            Column("stadsdel", w.map_stadsdel),
+            Column("exposed_to", w.map_exposed_to),
+        ],
+    )
+    for r in drawn.table.iter_rows(named=True):
+        t.rows.append([str(r["nr"]), r["namn"], r["kategori"], r["stadsdel"], r["risk"]])
+    if drawn.table.height == 0:
+        t.notes.append(w.map_table_none)
+    if drawn.protected.height:
+        parts = ", ".join(f"{s} {n}" for s, n in drawn.protected.iter_rows())
+        t.notes.append(w.map_protected_note.format(parts=parts))
+    if b.p.mode == "internal":
+        t.notes.append(w.map_internal_note)
+    blocks.append(t)
 
 
 def hotspot_section(b: _Builder, page: Page, blocks: list, area: str) -> None:

@@ -188,6 +188,13 @@ class Words:
     map_alt: str
     map_caption: str
     map_alt_hot: str
+    map_table_caption: str
+    map_nr: str
+    map_stadsdel: str
+    map_exposed_to: str
+    map_table_none: str
+    map_protected_note: str
+    map_internal_note: str
     hotspot_section: str
     hotspot_caption: str
     hot_cells: str
@@ -413,10 +420,18 @@ _SV = Words(
     ),
     map_alt=(
         "Karta över {area} med grannområdena i grått: översvämningszoner {floods}; {routes}; {n} "
-        "samhällsviktiga verksamheter i zonerna, numrerade mot tabellen på kartan och listade i avsnittet "
-        "Verksamheter som bär exponeringen."
+        "samhällsviktiga verksamheter i zonerna, numrerade mot tabellen under kartan."
     ),
     map_caption="Riskkarta för {area}: översvämningszoner, leder för farligt gods med zoner och utsatta verksamheter.",
+    map_table_caption="Samhällsviktig verksamhet i riskområde, numrerad som på kartan",
+    map_nr="Nr",
+    map_stadsdel="Stadsdel",
+    map_exposed_to="Utsatt för",
+    map_table_none="Ingen samhällsviktig verksamhet ligger i en översvämningszon eller en zon längs farligt gods.",
+    map_protected_note=(
+        "Skyddsvärda anläggningar i riskområde, som kartan och tabellen inte visar, per stadsdel: {parts}."
+    ),
+    map_internal_note="Intern version: skyddsvärda anläggningar ingår i listan.",
     hotspot_section="Var händelserna samlas och vad som finns nära",
     hotspot_caption="Signifikanta heta celler ({cell} × {cell} m) i området per tema",
     hot_cells="Heta celler",
@@ -673,10 +688,16 @@ _EN = Words(
     ),
     map_alt=(
         "Map of {area} with the neighbouring areas in grey: flood zones {floods}; {routes}; {n} critical "
-        "facilities in the zones, numbered against the table on the map and listed under Facilities that "
-        "carry the exposure."
+        "facilities in the zones, numbered against the table below the map."
     ),
     map_caption="Risk map of {area}: flood zones, dangerous-goods routes with their zones, and exposed facilities.",
+    map_table_caption="Critical facilities at risk, numbered as on the map (exposure in the map's Swedish words)",
+    map_nr="No.",
+    map_stadsdel="Stadsdel (district)",
+    map_exposed_to="Exposed to",
+    map_table_none="No critical facility lies in a flood zone or a zone along a dangerous-goods route.",
+    map_protected_note="Protected facilities at risk, which the map and the table do not show, by stadsdel: {parts}.",
+    map_internal_note="Internal version: protected facilities are listed.",
     hotspot_section="Where incidents cluster and what lies near",
     hotspot_caption="Significant hot cells ({cell} × {cell} m) in the area by theme",
     hot_cells="Hot cells",
