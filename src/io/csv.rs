@@ -3,6 +3,7 @@
 
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 use geo_types::{Geometry, Point};
 use polars::prelude::*;
@@ -77,23 +78,108 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<DataFrame> {
             sep as char
         )));
     }
-    let parse = CsvParseOptions::default()
-        .with_separator(sep)
-        .with_decimal_comma(decimal == b',')
-        .with_try_parse_dates(true)
-        .with_truncate_ragged_lines(false);
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(10_000))
-        .with_parse_options(parse)
-        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
-        .finish()
-        .map_err(|e| {
-            Error::format(
-                path,
-                format!("cannot parse as CSV with separator {:?}: {e}", sep as char),
-            )
-        })
+    let bytes = text.into_bytes();
+    let read = |dates: bool, overwrite: Option<Schema>| {
+        let parse = CsvParseOptions::default()
+            .with_separator(sep)
+            .with_decimal_comma(decimal == b',')
+            .with_try_parse_dates(dates)
+            .with_truncate_ragged_lines(false);
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(INFER_ROWS))
+            .with_schema_overwrite(overwrite.map(Arc::new))
+            .with_parse_options(parse)
+            .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
+            .finish()
+    };
+    let error = |e: PolarsError| {
+        Error::format(
+            path,
+            format!("cannot parse as CSV with separator {:?}: {e}", sep as char),
+        )
+    };
+    // Columns of dates become dates. polars' `try_parse_dates` tries every text value of the first
+    // INFER_ROWS rows against dozens of date formats (0.4 s for 70 000 rows of names); here the
+    // file is read without it, and only a text column whose first value is a date is tried further.
+    // The answer is the one `try_parse_dates` gives; where this cannot tell, that is asked.
+    let plain = match read(false, None) {
+        Ok(df) => df,
+        Err(_) => return read(true, None).map_err(error),
+    };
+    match date_columns(&plain) {
+        DateColumns::None => Ok(plain),
+        DateColumns::These(schema) => read(false, Some(schema))
+            .or_else(|_| read(true, None))
+            .map_err(error),
+        DateColumns::Unsure => read(true, None).map_err(error),
+    }
+}
+
+/// The rows polars infers a CSV's column types from.
+const INFER_ROWS: usize = 10_000;
+
+enum DateColumns {
+    None,
+    These(Schema),
+    Unsure,
+}
+
+/// The text columns that polars' `try_parse_dates` would read as dates: those whose every value
+/// in the first [`INFER_ROWS`] rows is a date (or every one a date and time) of a pattern polars
+/// knows. Times of day stay text; time-zoned datetimes are left to polars ([`DateColumns::Unsure`]).
+fn date_columns(df: &DataFrame) -> DateColumns {
+    use polars_time::chunkedarray::string::infer::infer_pattern_single;
+    use polars_time::chunkedarray::string::Pattern;
+
+    let mut schema = Schema::default();
+    for col in df.columns() {
+        let Ok(ca) = col.str() else { continue };
+        let mut values = ca.iter().take(INFER_ROWS).flatten();
+        let Some(first) = values.next() else { continue };
+        // polars takes a value for a number or a boolean before it tries it as a date.
+        let other = |v: &str| {
+            v.parse::<f64>().is_ok()
+                || v.replacen(',', ".", 1).parse::<f64>().is_ok()
+                || v.eq_ignore_ascii_case("true")
+                || v.eq_ignore_ascii_case("false")
+        };
+        let kind = |v: &str| match infer_pattern_single(v).filter(|_| !other(v)) {
+            Some(Pattern::DateDMY | Pattern::DateYMD) => Some(1),
+            Some(Pattern::DatetimeDMY | Pattern::DatetimeYMD) => Some(2),
+            Some(Pattern::DatetimeYMDZ) => Some(0),
+            // Times of day stay text: the core has no time type (polars would refuse the file).
+            Some(Pattern::Time) | None => None,
+        };
+        let Some(k) = kind(first) else { continue };
+        if k == 0 {
+            return DateColumns::Unsure;
+        }
+        let mut all = true;
+        for v in values {
+            match kind(v) {
+                Some(x) if x == k => {}
+                Some(0) => return DateColumns::Unsure,
+                _ => {
+                    all = false;
+                    break;
+                }
+            }
+        }
+        if all {
+            let dtype = if k == 1 {
+                DataType::Date
+            } else {
+                DataType::Datetime(TimeUnit::Microseconds, None)
+            };
+            schema.with_column(col.name().clone(), dtype);
+        }
+    }
+    if schema.is_empty() {
+        DateColumns::None
+    } else {
+        DateColumns::These(schema)
+    }
 }
 
 const LON: &[&str] = &["lon", "lng", "long", "longitude", "lon_wgs84"];
