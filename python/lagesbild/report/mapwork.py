@@ -90,16 +90,22 @@ def draw(city: City, job: MapJob, area: str) -> DrawnMap:
 _WORKER: dict[str, Any] = {}
 
 
-def _init(city: City) -> None:
-    _WORKER["city"] = city
-    # What every map needs, imported while this process waits for its first map.
+def _init() -> None:
+    # What every map needs, imported while the report computes the hot cells.
     import matplotlib.pyplot  # noqa: F401
 
     import lagesbild.maps.risk_map  # noqa: F401
 
 
-def _ready() -> None:
-    """Nothing: submitted once so that the worker starts (and imports) at once."""
+def _take(city: City) -> None:
+    """The worker's first task: the city.
+
+    Given as a task, not to the initializer, so that the report does not
+    wait while the worker starts: a new process reads its initializer's
+    arguments only once it has imported what they need, and the pipe
+    holds far less than a city, so the report would block on it.
+    """
+    _WORKER["city"] = city
 
 
 def _draw_in_worker(job: MapJob, area: str) -> DrawnMap:
@@ -157,9 +163,8 @@ class MapWork:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init,
-                initargs=(city,),
             )
-            self._pool.submit(_ready)
+            self._pool.submit(_take, city)
         except (OSError, RuntimeError):
             self.close()
 
