@@ -236,6 +236,22 @@ def _water(city: City) -> Layer | None:
     return city._derived[key]
 
 
+def _water_by_area(city: City, base: Layer) -> Layer | None:
+    """The city's water cut by the areas of ``base``: a piece per area it reaches, with ``area`` (kept on the city).
+
+    The land of an area, and of a zone in an area, is what lies outside
+    these pieces: one cut of the water serves every zone of every hazard.
+    """
+    water = _water(city)
+    if water is None:
+        return None
+    key = ("water_by_area",)
+    if key not in city._derived:
+        pieces = overlay(water, base.with_attributes(base.attributes.select("area")))
+        city._derived[key] = pieces.with_attributes(pieces.attributes.select("area"))
+    return city._derived[key]
+
+
 def _zone_area(city: City, zones: Layer, zone_key: str, base: Layer) -> pl.DataFrame:
     """The land each zone covers in each stadsdel: ``(zone_key, area, value)`` in m² (kept on the city)."""
     key = ("zone_land", id(zones), zone_key)
@@ -248,15 +264,12 @@ def _zone_land(city: City, zones: Layer, zone_key: str, base: Layer) -> pl.DataF
     total = overlay_area(zones, base, zone_key=zone_key, area_key="area").select(
         zone_key, "area", pl.col("area_m2").alias("value")
     )
-    water = _water(city)
-    if water is None:
+    water = _water_by_area(city, base)
+    if water is None or len(water) == 0:
         return total
-    wet_pieces = overlay(zones.with_attributes(zones.attributes.select(zone_key)), water)
-    if len(wet_pieces) == 0:
-        return total
-    wet = overlay_area(
-        wet_pieces.with_attributes(wet_pieces.attributes.select(zone_key)), base, zone_key=zone_key, area_key="area"
-    )
+    # The water of each area that lies in each zone: the zones against the water cut by area.
+    wet = overlay_area(zones.with_attributes(zones.attributes.select(zone_key)), water, zone_key=zone_key,
+                       area_key="area")
     return (
         total.join(wet.select(zone_key, "area", pl.col("area_m2").alias("wet")), on=[zone_key, "area"], how="left")
         .with_columns((pl.col("value") - pl.col("wet").fill_null(0.0)).clip(0.0).alias("value"))
@@ -273,11 +286,15 @@ def _land(city: City, base: Layer) -> pl.DataFrame:
 
 def _land_rows(city: City, base: Layer) -> pl.DataFrame:
     areas = pl.DataFrame({"area": base["area"], "value": base.area()})
-    water = _water(city)
+    water = _water_by_area(city, base)
     if water is None:
         land = areas
     else:
-        wet = overlay_area(water, base, zone_key="w", area_key="area").select("area", pl.col("area_m2").alias("wet"))
+        wet = (
+            pl.DataFrame({"area": water["area"], "wet": water.area()})
+            .group_by("area", maintain_order=True)
+            .agg(pl.col("wet").sum())
+        )
         land = areas.join(wet, on="area", how="left").select(
             "area", (pl.col("value") - pl.col("wet").fill_null(0.0)).clip(0.0).alias("value")
         )

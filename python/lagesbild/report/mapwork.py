@@ -23,7 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -189,8 +189,11 @@ class MapWork:
                     self._todo.append(area)
                     return
                 self._taken[area] = future
-            if future.exception() is not None:
-                return  # the worker failed or died: this process draws the rest (and this one, see map)
+            try:
+                if future.exception() is not None:
+                    return  # the worker failed or died: this process draws the rest (and this one, see map)
+            except CancelledError:  # closed before the worker took it
+                return
 
     def map(self, area: str) -> DrawnMap:
         """The map of ``area``: the worker's, if it has taken it, else drawn here."""
@@ -213,12 +216,16 @@ class MapWork:
         return draw(self.city, self.job, area)
 
     def close(self) -> None:
-        """Stop the worker; maps not yet drawn are not drawn."""
+        """Stop the worker; maps not yet drawn are not drawn.
+
+        The worker is not waited for: it ends by itself (Python's shutdown
+        takes it a few tenths of a second) while the report is written.
+        """
         with self._lock:
             self._todo.clear()
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
         if self._feeder is not None:
             self._feeder.join()
             self._feeder = None
