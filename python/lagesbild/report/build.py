@@ -209,6 +209,10 @@ def _map_job(params: Params, hot: dict[str, Any]) -> MapJob:
     )
 
 
+#: The estimated residents, a column of the flood and zone tables where the city has population.
+RESIDENTS = ("residents_est", "count")
+
+
 # -- parameters ---------------------------------------------------------------------------
 
 
@@ -631,32 +635,9 @@ class _Builder:
             w.flood_caption.format(hazard=self.label(h.name), highest=self.band(bands[-1])),
             cols,
         )
+        measures = [("flooded_land_m2", "ha"), ("flooded_share", "share")] + ([RESIDENTS] if has_res else [])
         for b in bands:
-            row: list[str | Number | None] = [
-                self.band(b),
-                self.num(
-                    page,
-                    f"flood/{h.name}/{b}/flooded_land_m2",
-                    self.ex.get(area, h.name, b, None, "flooded_land_m2"),
-                    "ha",
-                ),
-                self.num(
-                    page,
-                    f"flood/{h.name}/{b}/flooded_share",
-                    self.ex.get(area, h.name, b, None, "flooded_share"),
-                    "share",
-                ),
-            ]
-            if has_res:
-                row.append(
-                    self.num(
-                        page,
-                        f"flood/{h.name}/{b}/residents_est",
-                        self.ex.get(area, h.name, b, None, "residents_est"),
-                        "count",
-                    )
-                )
-            t.rows.append(row)
+            t.rows.append([self.band(b), *self._exposure_cells(page, "flood", area, h.name, b, None, measures)])
         if has_res:
             t.notes.append(w.residents_note.format(year=self.population_year))
             t.notes.append(self.rule_note())
@@ -673,17 +654,7 @@ class _Builder:
             [Column("class", w.route_class), Column("route_length_m", w.length, "km", numeric=True)],
         )
         for c in cats:
-            t.rows.append(
-                [
-                    c,
-                    self.num(
-                        page,
-                        f"route/{h.name}/{c}/route_length_m",
-                        self.ex.get(area, h.name, None, c, "route_length_m"),
-                        "km",
-                    ),
-                ]
-            )
+            t.rows.append([c, *self._exposure_cells(page, "route", area, h.name, None, c, [("route_length_m", "km")])])
         t.notes.append(w.tunnels_note)
         if cats:
             blocks.append(t)
@@ -695,29 +666,36 @@ class _Builder:
         if has_res:
             cols.append(Column("residents_est", w.residents_est, "", numeric=True))
         z_t = Table(f"{h.name}-zones", w.zone_caption.format(hazard=self.label(h.name)), cols)
+        measures = [("zone_land_m2", "ha")] + ([RESIDENTS] if has_res else [])
         for z in zones:
-            row: list[str | Number | None] = [
-                z,
-                self.num(
-                    page, f"zone/{h.name}/{z}/zone_land_m2", self.ex.get(area, h.name, z, None, "zone_land_m2"), "ha"
-                ),
-            ]
-            if has_res:
-                row.append(
-                    self.num(
-                        page,
-                        f"zone/{h.name}/{z}/residents_est",
-                        self.ex.get(area, h.name, z, None, "residents_est"),
-                        "count",
-                    )
-                )
-            z_t.rows.append(row)
+            z_t.rows.append([z, *self._exposure_cells(page, "zone", area, h.name, z, None, measures)])
         edges = "/".join(self._fmt_edge(e) for _, _, e in h.zones())
         z_t.notes.append(w.zones_assumption.format(distance=self._fmt_edge(h.distance_m), edges=edges))
         if has_res:
             z_t.notes.append(w.residents_note.format(year=self.population_year))
             z_t.notes.append(self.rule_note())
         blocks.append(z_t)
+
+    def _exposure_cells(
+        self,
+        page: Page,
+        kind: str,
+        area: str,
+        hazard: str,
+        band: str | None,
+        category: str | None,
+        measures: Sequence[tuple[str, str]],
+    ) -> list[Number | None]:
+        """A table row's numbers from ``exposure``, one per ``(measure, format)``.
+
+        The measures of one hazard's band (or category) in ``area``, put on
+        the page under ``kind/hazard/band-or-category/measure``.
+        """
+        part = band if band is not None else category
+        return [
+            self.num(page, f"{kind}/{hazard}/{part}/{m}", self.ex.get(area, hazard, band, category, m), fmt)
+            for m, fmt in measures
+        ]
 
     def _fmt_edge(self, v: float) -> str:
         text = f"{v:g}"
