@@ -424,3 +424,18 @@ def test_namnd_chooses_facknamnder_and_bolag_too(demo_city: lb.City) -> None:
         with pytest.raises(lb.InvalidArgumentError) as e:
             lb.lagesbild(demo_city, year=2025, namnder=[bad], maps=False)
         assert "Järva stadsdelsnämnd" in str(e.value) and "Trafiknämnden" in str(e.value), bad
+
+
+def test_actors_name_their_stadsdelar_as_readers_write_them(demo_out: Path) -> None:
+    """The stadsdel file's capitals become names (``ÅKESHOV`` → ``Åkeshov``), in Swedish alphabetical order."""
+    page = next(p for p in _data(demo_out)["pages"] if p["area"] == "Bromma")
+    covers = [row[3] for row in page["tables"]["actors"]["rows"] if row[3]]
+    assert covers
+    for cover in covers:
+        names = cover.split(", ")
+        assert not any(n.isupper() for n in names), cover
+        # Swedish order: Å, Ä, Ö after Z, and in that order.
+        order = "abcdefghijklmnopqrstuvwxyzåäö"
+        keys = [[order.index(c) if c in order else -1 for c in n.lower()] for n in names]
+        assert keys == sorted(keys), cover
+    assert "Åkeshov, Åkeslund, Ålsten, Äppelviken" in covers[0]

@@ -23,10 +23,10 @@ True
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lagesbild._names import area_display_name
 from lagesbild._numbers import GROUP, format_number
 
 __all__ = [
@@ -88,27 +88,6 @@ def label_first_clause(label: str) -> str:
     """
     head = label.split(":", 1)[0].strip()
     return head.rstrip(".") or label
-
-
-_SMALL_WORDS = re.compile(r"(?<=[\s-])(\w)")
-
-
-def area_display_name(name: str) -> str:
-    """An area's name as a map writes it: ``"VÅRBERG"`` → ``"Vårberg"``.
-
-    Names in capitals (as the city's stadsdel file has them) get a capital
-    at the start of each word; names already in mixed case are kept.
-
-    Examples
-    --------
-    >>> from lagesbild.maps.style import area_display_name
-    >>> area_display_name("HÄGERSTENSÅSEN"), area_display_name("GAMLA STAN"), area_display_name("Hägersten-Älvsjö")
-    ('Hägerstensåsen', 'Gamla Stan', 'Hägersten-Älvsjö')
-    """
-    if not name.isupper():
-        return name
-    lower = name.lower()
-    return _SMALL_WORDS.sub(lambda m: m.group(1).upper(), lower[:1].upper() + lower[1:])
 
 
 # -- colours --------------------------------------------------------------------------

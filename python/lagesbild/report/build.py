@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from lagesbild._extras import MAPS_EXTRA, missing
+from lagesbild._names import area_display_name, swedish_key
 from lagesbild.analysis import exposure, facilities_at_risk, omradesansvar
 from lagesbild.analysis.areas import check_args
 from lagesbild.analysis.disclosure import describe_rule, rule_name
@@ -998,7 +999,11 @@ class _Builder:
                 share = (
                     page.number(f"actors/{i}/share", r["share"], "andel", "share") if r["share"] is not None else None
                 )
-                covers = ", ".join(r["stadsdelar"]) if r["stadsdelar"] is not None else None
+                covers = (
+                    ", ".join(sorted((area_display_name(s) for s in r["stadsdelar"]), key=swedish_key))
+                    if r["stadsdelar"] is not None
+                    else None
+                )
                 t.rows.append([r["actor"], r["type"], share, covers])
             blocks.append(t)
 
