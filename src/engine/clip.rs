@@ -153,27 +153,33 @@ fn cut(
 /// Where the segment `p–q` (on both sides of `x = c`) crosses it; the same
 /// point whichever way the segment runs.
 fn at_x(p: Coord<f64>, q: Coord<f64>, c: f64) -> Coord<f64> {
-    let (p, q) = if (p.x, p.y) <= (q.x, q.y) {
-        (p, q)
-    } else {
-        (q, p)
-    };
-    Coord {
-        x: c,
-        y: p.y + (c - p.x) * (q.y - p.y) / (q.x - p.x),
-    }
+    crossing(p, q, c, true)
 }
 
 /// Where the segment `p–q` (on both sides of `y = c`) crosses it.
 fn at_y(p: Coord<f64>, q: Coord<f64>, c: f64) -> Coord<f64> {
+    crossing(p, q, c, false)
+}
+
+/// Where `p–q` crosses the vertical line `x = c` (or the horizontal `y = c`),
+/// computed from the lesser end (by x, then y) so that the answer does not
+/// depend on the segment's direction.
+fn crossing(p: Coord<f64>, q: Coord<f64>, c: f64, vertical: bool) -> Coord<f64> {
     let (p, q) = if (p.x, p.y) <= (q.x, q.y) {
         (p, q)
     } else {
         (q, p)
     };
-    Coord {
-        x: p.x + (c - p.y) * (q.x - p.x) / (q.y - p.y),
-        y: c,
+    if vertical {
+        Coord {
+            x: c,
+            y: p.y + (c - p.x) * (q.y - p.y) / (q.x - p.x),
+        }
+    } else {
+        Coord {
+            x: p.x + (c - p.y) * (q.x - p.x) / (q.y - p.y),
+            y: c,
+        }
     }
 }
 
