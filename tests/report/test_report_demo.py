@@ -351,6 +351,11 @@ def test_facknamnder_get_their_own_pages(demo_out: Path) -> None:
     assert "hot_och_vald-by-activity" in page["tables"]
     activities = [row[0] for row in page["tables"]["hot_och_vald-by-activity"]["rows"]]
     assert "grundskola" in activities
+    # The page gives this period only: it does not say that earlier years are compared.
+    for p in fack.values():
+        html = (demo_out / f"{p['id']}.html").read_text(encoding="utf-8")
+        assert "Perioden: 1 september 2024 – 31 augusti 2025." in html
+        assert "jämförs" not in html
 
 
 def test_hotspot_numbers_are_the_hotspot_analysis(demo_out: Path, demo_city: lb.City) -> None:

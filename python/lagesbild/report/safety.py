@@ -313,7 +313,7 @@ def facknamnd_pages(b: _Builder, chosen: tuple[str, ...]) -> list[Page]:
         page.parts = [part]
         start, end = b.p.period
         blocks = part.section(w.incidents_by_activity)
-        blocks.append(Paragraph([w.period_line.format(start=_date(b, start), end=_date(b, end))]))
+        blocks.append(Paragraph([w.period_only.format(start=_date(b, start), end=_date(b, end))]))
         for theme, df in tables.items():
             # The verksamheter it has incidents at (or withheld counts), the total last.
             mine = (

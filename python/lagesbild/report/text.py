@@ -134,6 +134,7 @@ class Words:
     stadsdelsomrade: str
     namnd: str
     period_line: str
+    period_only: str
     theme: str
     count: str
     per_1000: str
@@ -351,6 +352,7 @@ _SV = Words(
     stadsdelsomrade="Stadsdelsområde",
     namnd="Nämnd",
     period_line="Perioden: {start} – {end}; tidigare år jämförs över samma månader.",
+    period_only="Perioden: {start} – {end}.",
     theme="Tema",
     count="Antal",
     per_1000="Per 1 000 invånare",
@@ -621,6 +623,7 @@ _EN = Words(
     stadsdelsomrade="Stadsdelsområde",
     namnd="Nämnd",
     period_line="The period: {start} – {end}; earlier years are compared over the same months.",
+    period_only="The period: {start} – {end}.",
     theme="Theme",
     count="Count",
     per_1000="Per 1,000 residents",
