@@ -390,7 +390,8 @@ pub(crate) fn intersection_area(a: &Prepared, b: &Prepared) -> f64 {
     (sum / 2.0).max(0.0)
 }
 
-fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
+/// The rectangle two rectangles share (a line or point where they only touch), or `None`.
+pub(crate) fn rect_intersection(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
     let min = Coord {
         x: a.min().x.max(b.min().x),
         y: a.min().y.max(b.min().y),

@@ -28,6 +28,7 @@ use rstar::AABB;
 
 use super::clip::Clippable;
 use super::index::{self, segment_envelope, BoxTree};
+use super::overlay::rect_intersection;
 
 /// One polygon feature prepared for many intersections: its rings for
 /// clipping, and its edges with an R-tree for putting crossings back.
@@ -90,14 +91,8 @@ fn open_rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &[Coord<f64>]> {
 /// the two and the clip's edges along it fall outside the intersection.
 /// `None` when the boxes share no area (nor can the polygons).
 fn clip_box(a: &Rect<f64>, b: &Rect<f64>) -> Option<Rect<f64>> {
-    let lo = Coord {
-        x: a.min().x.max(b.min().x),
-        y: a.min().y.max(b.min().y),
-    };
-    let hi = Coord {
-        x: a.max().x.min(b.max().x),
-        y: a.max().y.min(b.max().y),
-    };
+    let common = rect_intersection(a, b)?;
+    let (lo, hi) = (common.min(), common.max());
     let (w, h) = (hi.x - lo.x, hi.y - lo.y);
     let m = 1e-3 * w.max(h);
     (w > 0.0 && h > 0.0).then(|| {

@@ -3,8 +3,8 @@
 Drawing a risk map is single-threaded matplotlib work (about half a
 second a map, most of it text). On a machine with a second core the
 report starts one worker process as soon as it starts: while this
-process computes the hot cells, the worker starts Python, takes the
-city and imports matplotlib. Once the hot cells are known
+process computes the hot cells, the worker starts Python, imports
+matplotlib and takes the city. Once the hot cells are known
 (:meth:`MapWork.start`) the worker draws the maps from the last page
 backwards, one at a time, while this process computes the remaining
 analyses and lays out the pages from the first page forwards. When the
